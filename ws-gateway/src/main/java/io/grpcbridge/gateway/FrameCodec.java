@@ -1,0 +1,180 @@
+package io.grpcbridge.gateway;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+
+/**
+ * Text frames to and from protobuf messages, with protobuf's JSON mapping: field names come from the
+ * .proto, through the message's descriptor, so this works for any request and response type.
+ * <p>
+ * A client frame is either a complete request ({@code {"input": "hi"}}: every field of the request
+ * present, each with its JSON type) or the end of input ({@code {"end": true}}). Anything else
+ * decodes to a {@link Bad} frame that says what was wrong.
+ *
+ * @param <I> the request message type
+ */
+public final class FrameCodec<I extends Message> {
+
+    static final String END = "end";
+    private static final Pattern JSON_POSITION = Pattern.compile("line \\d+ column \\d+");
+
+    /** A decoded client frame. */
+    public sealed interface Frame<I> {
+    }
+
+    public record Input<I>(I request) implements Frame<I> {
+    }
+
+    public record End<I>() implements Frame<I> {
+    }
+
+    public record Bad<I>(String reason) implements Frame<I> {
+    }
+
+    private final I requestPrototype;
+    private final JsonFormat.Parser parser = JsonFormat.parser();
+    private final JsonFormat.Printer printer = JsonFormat.printer()
+            .omittingInsignificantWhitespace()
+            .alwaysPrintFieldsWithNoPresence();
+    private final String expectedShape;
+
+    public FrameCodec(I requestPrototype) {
+        this.requestPrototype = requestPrototype;
+        this.expectedShape = "a frame is " + encode(requestPrototype) + " or {\"end\":true}";
+    }
+
+    public Frame<I> decode(String text) {
+        JsonObject frame;
+        try {
+            frame = parseObject(text);
+        } catch (IOException | JsonParseException | IllegalStateException e) {
+            return new Bad<>("not valid JSON" + positionOf(e));
+        }
+        if (frame == null) {
+            return new Bad<>("not a JSON object; " + expectedShape);
+        }
+        if (frame.has(END)) {
+            return isEnd(frame) ? new End<>() : new Bad<>("\"end\" must be true and alone in its frame");
+        }
+        String problem = checkFields(frame);
+        if (problem != null) {
+            return new Bad<>(problem);
+        }
+        return toRequest(text);
+    }
+
+    public String encode(Message message) {
+        try {
+            return printer.print(message);
+        } catch (InvalidProtocolBufferException e) {
+            // Only a google.protobuf.Any with an unknown type fails to print; the contract has none.
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether {@code text} is longer than {@code maxBytes} in UTF-8, without encoding it. */
+    public static boolean longerThan(String text, int maxBytes) {
+        int chars = text.length();
+        if (chars > maxBytes) {
+            return true;
+        }
+        if ((long) chars * 3 <= maxBytes) {
+            return false;
+        }
+        int bytes = 0;
+        for (int i = 0; i < chars && bytes <= maxBytes; i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isHighSurrogate(c) ? 2 : 3;
+        }
+        return bytes > maxBytes;
+    }
+
+    public String error(String code, String message) {
+        JsonObject error = new JsonObject();
+        error.addProperty("code", code);
+        error.addProperty("message", message);
+        JsonObject frame = new JsonObject();
+        frame.add("error", error);
+        return frame.toString();
+    }
+
+    private static JsonObject parseObject(String text) throws IOException {
+        JsonReader reader = new JsonReader(new StringReader(text));
+        reader.setStrictness(Strictness.STRICT);
+        JsonElement element = JsonParser.parseReader(reader);
+        if (reader.peek() != JsonToken.END_DOCUMENT) {
+            throw new IOException("more than one JSON value in the frame");
+        }
+        return element.isJsonObject() ? element.getAsJsonObject() : null;
+    }
+
+    /** Gson's messages carry advice meant for programmers; the client only needs where. */
+    private static String positionOf(Exception e) {
+        Matcher position = JSON_POSITION.matcher(String.valueOf(e.getMessage()));
+        return position.find() ? " (" + position.group() + ")" : "";
+    }
+
+    private static boolean isEnd(JsonObject frame) {
+        JsonElement end = frame.get(END);
+        return frame.size() == 1 && end.isJsonPrimitive() && end.getAsJsonPrimitive().isBoolean() && end.getAsBoolean();
+    }
+
+    /** Returns what is wrong with the frame's fields, or null when it is a complete request. */
+    private String checkFields(JsonObject frame) {
+        var descriptor = requestPrototype.getDescriptorForType();
+        for (Map.Entry<String, JsonElement> member : frame.entrySet()) {
+            FieldDescriptor field = descriptor.findFieldByName(member.getKey());
+            if (field == null || !field.getJsonName().equals(member.getKey())) {
+                return "unknown field \"" + member.getKey() + "\"; " + expectedShape;
+            }
+            if (!hasJsonTypeOf(field, member.getValue())) {
+                return "\"" + field.getJsonName() + "\" must be a " + field.getJavaType().name().toLowerCase();
+            }
+        }
+        for (FieldDescriptor field : descriptor.getFields()) {
+            if (!frame.has(field.getJsonName())) {
+                return "missing \"" + field.getJsonName() + "\"; " + expectedShape;
+            }
+        }
+        return null;
+    }
+
+    private static boolean hasJsonTypeOf(FieldDescriptor field, JsonElement value) {
+        if (field.isRepeated()) {
+            return value.isJsonArray();
+        }
+        return switch (field.getJavaType()) {
+            case STRING, BYTE_STRING, ENUM -> value.isJsonPrimitive() && value.getAsJsonPrimitive().isString();
+            case BOOLEAN -> value.isJsonPrimitive() && value.getAsJsonPrimitive().isBoolean();
+            case INT, LONG, FLOAT, DOUBLE -> value.isJsonPrimitive()
+                    && (value.getAsJsonPrimitive().isNumber() || value.getAsJsonPrimitive().isString());
+            case MESSAGE -> value.isJsonObject();
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private Frame<I> toRequest(String text) {
+        Message.Builder builder = requestPrototype.newBuilderForType();
+        try {
+            parser.merge(text, builder);
+        } catch (InvalidProtocolBufferException e) {
+            return new Bad<>(e.getMessage());
+        }
+        return new Input<>((I) builder.build());
+    }
+}

@@ -1,0 +1,61 @@
+package io.grpcbridge.gateway;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Every bound of the gateway, in one place. Defaults fit a 2-core machine; docs/protocol.md says
+ * what a client sees when each is exceeded.
+ */
+@ConfigMapping(prefix = "gateway")
+public interface GatewayConfig {
+
+    /** The gRPC side. */
+    Chat chat();
+
+    interface Chat {
+        /**
+         * How long a new socket waits for the channel to try chat-service again after an outage,
+         * before its call is started anyway (and fails with UNAVAILABLE if the service is still down).
+         */
+        @WithDefault("2s")
+        Duration reconnectWait();
+    }
+
+    /** Protocol limits of one socket. */
+    Socket socket();
+
+    interface Socket {
+        /**
+         * Largest text frame, in UTF-8 bytes, the protocol accepts; a larger one closes the socket
+         * with 1009. Must stay below {@code quarkus.websockets-next.server.max-message-size}, the hard
+         * ceiling past which the connection is dropped without a close frame.
+         */
+        @WithDefault("65536")
+        int maxFrameBytes();
+
+        /**
+         * Responses taken from the gRPC call whose frames the socket has not yet handed to the
+         * kernel. Only when one is written is the next response requested, so a client that does
+         * not read holds back the gRPC call and, through HTTP/2 flow control, chat-service.
+         */
+        @WithDefault("16")
+        int sendWindow();
+
+        /**
+         * Frames of any kind (echoes, outputs, errors) the socket may have queued and unwritten:
+         * past it the client is not reading at all, and the socket is closed with 1008.
+         */
+        @WithDefault("1024")
+        int maxUnwrittenFrames();
+
+        /**
+         * Inputs accepted but not yet taken by the gRPC call (it is not ready: chat-service is
+         * behind). Past it the socket is closed with 1008.
+         */
+        @WithDefault("64")
+        int maxPendingInputs();
+    }
+}

@@ -1,0 +1,241 @@
+package io.grpcbridge.gateway;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+
+import org.jboss.logging.Logger;
+
+import io.grpc.Status;
+import io.grpcbridge.chat.api.Request;
+import io.grpcbridge.chat.api.Response;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.helpers.queues.Queues;
+import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+
+/**
+ * Everything one socket holds: the emitter of its inputs, its {@code Chat.BidStream} call, the
+ * frames in flight, and the rules for ending it. It is the only class that knows both sides.
+ * <p>
+ * All its methods run on the socket's event loop (gRPC callbacks are executed there too), so its
+ * state needs no locks. Every way out ends in {@link #release()}, which is safe to call twice.
+ */
+final class StreamBridge implements FlowControlledClientCall.Listener {
+
+    private static final Logger LOG = Logger.getLogger(StreamBridge.class);
+    private static final String INVALID_ARGUMENT = Status.Code.INVALID_ARGUMENT.name();
+
+    private final WebSocketConnection socket;
+    private final FrameCodec<Request> codec;
+    private final GatewayConfig.Socket limits;
+    private final GatewayMetrics metrics;
+    private final long openedAt = System.nanoTime();
+
+    private final UnicastProcessor<Request> inputs;
+    private Flow.Subscription outputs;
+    private int pendingInputs;
+    private int unwrittenFrames;
+    private long inputCount;
+    private long outputCount;
+    private boolean inputEnded;
+    private boolean callEnded;
+    private boolean closing;
+    private boolean released;
+
+    StreamBridge(WebSocketConnection socket, FrameCodec<Request> codec, GatewayConfig.Socket limits,
+            GatewayMetrics metrics) {
+        this.socket = socket;
+        this.codec = codec;
+        this.limits = limits;
+        this.metrics = metrics;
+        // The emitter of the call's request stream: bounded, and emitted to only below that bound.
+        this.inputs = UnicastProcessor.create(Queues.<Request> get(limits.maxPendingInputs()).get(), null);
+    }
+
+    /** Starts the socket's call; {@code eventLoop} runs the call's callbacks on this socket's thread. */
+    void open(ChatClient chat, Executor eventLoop) {
+        metrics.streamOpened();
+        chat.bidStream(inputs, eventLoop, this).subscribe().withSubscriber(new Outputs());
+    }
+
+    void onText(String text) {
+        if (closing) {
+            return;
+        }
+        metrics.frameReceived();
+        if (FrameCodec.longerThan(text, limits.maxFrameBytes())) {
+            close(CloseRules.MESSAGE_TOO_BIG, "frame larger than " + limits.maxFrameBytes() + " bytes");
+            return;
+        }
+        FrameCodec.Frame<Request> frame = codec.decode(text);
+        if (frame instanceof FrameCodec.Input<Request> input) {
+            accept(input.request());
+        } else if (frame instanceof FrameCodec.End<Request>) {
+            endInput();
+        } else if (frame instanceof FrameCodec.Bad<Request> bad) {
+            sendError(INVALID_ARGUMENT, bad.reason());
+        }
+    }
+
+    void onBinary(int bytes) {
+        if (closing) {
+            return;
+        }
+        metrics.frameReceived();
+        if (bytes > limits.maxFrameBytes()) {
+            close(CloseRules.MESSAGE_TOO_BIG, "frame larger than " + limits.maxFrameBytes() + " bytes");
+            return;
+        }
+        sendError(INVALID_ARGUMENT, "binary frames are not accepted; send JSON text frames");
+    }
+
+    private void accept(Request request) {
+        if (inputEnded) {
+            sendError(INVALID_ARGUMENT, "input after {\"end\":true}: the request stream is already closed");
+            return;
+        }
+        if (pendingInputs >= limits.maxPendingInputs()) {
+            close(CloseRules.POLICY_VIOLATION,
+                    "more than " + limits.maxPendingInputs() + " inputs waiting for chat-service");
+            return;
+        }
+        inputCount++;
+        send(codec.encode(request), false);
+        pendingInputs++;
+        metrics.pendingInputs(1);
+        inputs.onNext(request);
+    }
+
+    private void endInput() {
+        if (inputEnded) {
+            sendError(INVALID_ARGUMENT, "{\"end\":true} was already sent");
+            return;
+        }
+        inputEnded = true;
+        inputs.onComplete();
+    }
+
+    @Override
+    public void onRequestSent() {
+        pendingInputs--;
+        metrics.pendingInputs(-1);
+    }
+
+    private void sendError(String code, String message) {
+        metrics.errorFrameSent(code);
+        send(codec.error(code, message), false);
+    }
+
+    private void send(String frame, boolean isOutput) {
+        if (unwrittenFrames >= limits.maxUnwrittenFrames()) {
+            close(CloseRules.POLICY_VIOLATION, "client is not reading: " + unwrittenFrames + " frames unwritten");
+            return;
+        }
+        unwrittenFrames++;
+        metrics.unwrittenFrames(1);
+        metrics.frameSent();
+        socket.sendText(frame).subscribe().with(
+                written -> frameWritten(isOutput),
+                failure -> frameWritten(false));
+    }
+
+    private void frameWritten(boolean isOutput) {
+        unwrittenFrames--;
+        metrics.unwrittenFrames(-1);
+        if (isOutput && !callEnded) {
+            outputs.request(1);
+        }
+    }
+
+    private void close(int code, String reason) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        metrics.closedWith(code);
+        release();
+        socket.close(CloseRules.reason(code, reason)).subscribe().with(
+                closed -> {
+                },
+                failure -> LOG.debugf("[%s] close %d failed: %s", socket.id(), code, failure));
+    }
+
+    /** The socket itself failed (websockets-next reports it to @OnError): close it by the rules. */
+    void onSocketFailure(Throwable failure) {
+        if (CloseRules.isMessageOverCeiling(failure)) {
+            close(CloseRules.MESSAGE_TOO_BIG, "message larger than " + limits.maxFrameBytes() + " bytes");
+        } else {
+            LOG.warnf(failure, "[%s] failed", socket.id());
+            close(CloseRules.INTERNAL_ERROR, "gateway error");
+        }
+    }
+
+    /** Ends the call if it still runs and gives back everything counted for this socket. */
+    void release() {
+        if (released) {
+            return;
+        }
+        released = true;
+        if (!callEnded) {
+            callEnded();
+            outputs.cancel();
+        }
+        metrics.pendingInputs(-pendingInputs);
+        pendingInputs = 0;
+    }
+
+    /** The client is gone: one log line that sums up the connection. */
+    void onSocketClosed(int code) {
+        closing = true;
+        release();
+        LOG.infof("[%s] closed %d after %d ms: %d inputs, %d outputs", socket.id(), code,
+                (System.nanoTime() - openedAt) / 1_000_000, inputCount, outputCount);
+    }
+
+    private void callEnded() {
+        callEnded = true;
+        metrics.streamEnded();
+    }
+
+    /** Responses -> socket, requested only as the socket writes them. */
+    private final class Outputs implements Flow.Subscriber<Response> {
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            outputs = subscription;
+            subscription.request(limits.sendWindow());
+        }
+
+        @Override
+        public void onNext(Response response) {
+            outputCount++;
+            send(codec.encode(response), true);
+        }
+
+        @Override
+        public void onComplete() {
+            callEnded();
+            close(CloseRules.NORMAL, "chat ended");
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            if (callEnded) {
+                return;
+            }
+            callEnded();
+            Status status = Status.fromThrowable(failure);
+            String message = describe(status);
+            sendError(status.getCode().name(), message);
+            close(CloseRules.codeFor(status), message);
+        }
+    }
+
+    private static String describe(Status status) {
+        StringBuilder text = new StringBuilder("chat-service: ");
+        text.append(status.getDescription() == null ? status.getCode().name() : status.getDescription());
+        if (status.getCause() != null && status.getCause().getMessage() != null) {
+            text.append(" (").append(status.getCause().getMessage()).append(')');
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,71 @@
+package io.grpcbridge.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** What sockets see when chat-service goes away, and that the gateway recovers without a restart. */
+@QuarkusTest
+@QuarkusTestResource(value = FakeChatServer.class, restrictToAnnotatedClass = true)
+class ChatServiceOutageTest {
+
+    @TestHTTPResource("/ws")
+    URI ws;
+
+    @AfterEach
+    void serviceIsBack() {
+        FakeChatServer.restartServer();
+    }
+
+    @Test
+    void serviceDownAtConnectGivesUnavailableAnd1013ThenTheNextSocketWorksOnceItIsBack() throws Exception {
+        FakeChatServer.stopServer();
+
+        TestSocket refused = TestSocket.connect(ws).send("{\"input\":\"anyone?\"}");
+        assertThat(refused.frames).doesNotContain("{\"output\":\"服务端返回: anyone?\"}");
+        assertThat(errorFrameThenClose(refused)).isEqualTo(1013);
+
+        FakeChatServer.restartServer();
+
+        TestSocket next = TestSocket.connect(ws).send("{\"input\":\"back\"}");
+        assertThat(next.next(2)).containsExactly("{\"input\":\"back\"}", "{\"output\":\"服务端返回: back\"}");
+    }
+
+    @Test
+    void serviceKilledMidStreamFailsEveryOpenSocketWith1011Or1013() throws Exception {
+        List<TestSocket> sockets = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            TestSocket socket = TestSocket.connect(ws).send("{\"input\":\"s" + i + "\"}");
+            assertThat(socket.next(2)).endsWith("{\"output\":\"服务端返回: s" + i + "\"}");
+            sockets.add(socket);
+        }
+
+        FakeChatServer.stopServer();
+
+        for (TestSocket socket : sockets) {
+            assertThat(errorFrameThenClose(socket)).isIn(1011, 1013);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.value("gateway_streams_active") == 0);
+    }
+
+    /** Waits for the error frame, checks it names a gRPC status, and returns the close code. */
+    private static int errorFrameThenClose(TestSocket socket) throws InterruptedException {
+        String frame;
+        do {
+            frame = socket.next();
+        } while (!frame.startsWith("{\"error\""));
+        assertThat(frame).matches("\\{\"error\":\\{\"code\":\"(UNAVAILABLE|INTERNAL|CANCELLED|UNKNOWN)\",\"message\":\"chat-service: .+\"}}");
+        return socket.awaitClose().code();
+    }
+}

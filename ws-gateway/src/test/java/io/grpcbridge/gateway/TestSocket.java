@@ -1,0 +1,126 @@
+package io.grpcbridge.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A browser stand-in over a real socket (the JDK's WebSocket client): records every text frame and
+ * how the socket closed. It reads only as fast as it is told to: the JDK stops reading the TCP
+ * socket while nothing is requested, just as a stalled browser would.
+ */
+final class TestSocket implements WebSocket.Listener {
+
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    /** How the socket ended: a close frame's code and reason, or 1006 when none came. */
+    record Closed(int code, String reason) {
+    }
+
+    final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    final CompletableFuture<Closed> closed = new CompletableFuture<>();
+    private final boolean reading;
+    private final StringBuilder partial = new StringBuilder();
+    private WebSocket socket;
+
+    private TestSocket(boolean reading) {
+        this.reading = reading;
+    }
+
+    static TestSocket connect(URI uri) {
+        return open(uri, true);
+    }
+
+    /** Connects and reads nothing until {@link #read(long)}. */
+    static TestSocket connectWithoutReading(URI uri) {
+        return open(uri, false);
+    }
+
+    private static TestSocket open(URI uri, boolean reading) {
+        TestSocket listener = new TestSocket(reading);
+        URI wsUri = URI.create(uri.toString().replaceFirst("^http", "ws"));
+        listener.socket = HTTP.newWebSocketBuilder().buildAsync(wsUri, listener).orTimeout(20, TimeUnit.SECONDS).join();
+        return listener;
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+        webSocket.request(reading ? Long.MAX_VALUE : 0);
+    }
+
+    TestSocket send(String... texts) {
+        for (String text : texts) {
+            socket.sendText(text, true).orTimeout(20, TimeUnit.SECONDS).join();
+        }
+        return this;
+    }
+
+    TestSocket sendBinary(byte[] bytes) {
+        socket.sendBinary(ByteBuffer.wrap(bytes), true).orTimeout(20, TimeUnit.SECONDS).join();
+        return this;
+    }
+
+    void read(long frameCount) {
+        socket.request(frameCount);
+    }
+
+    /** Closes the TCP connection without a close frame, like a browser tab that vanishes. */
+    void abort() {
+        socket.abort();
+    }
+
+    void closeNormally() {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(20, TimeUnit.SECONDS).join();
+    }
+
+    String next() throws InterruptedException {
+        String frame = frames.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(frame).as("a frame within %s", WAIT).isNotNull();
+        return frame;
+    }
+
+    List<String> next(int count) throws InterruptedException {
+        List<String> received = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            received.add(next());
+        }
+        return received;
+    }
+
+    Closed awaitClose() {
+        return closed.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        partial.append(data);
+        if (last) {
+            frames.add(partial.toString());
+            partial.setLength(0);
+        }
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closed.complete(new Closed(statusCode, reason));
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        closed.complete(new Closed(1006, String.valueOf(error)));
+    }
+}
