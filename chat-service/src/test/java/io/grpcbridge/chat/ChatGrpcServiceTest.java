@@ -29,6 +29,7 @@ import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.http.TestHTTPResource;
+import io.grpcbridge.testing.Prometheus;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The seed's behaviour, over a real gRPC channel to the real service on its unified HTTP port. */
@@ -131,26 +132,26 @@ class ChatGrpcServiceTest {
 
     @Test
     void shouldReleaseACancelledStream() throws Exception {
-        double before = Metrics.value("chat_streams_active");
+        double before = Prometheus.sample(root.toURI(), "chat_streams_active");
         RecordingCall call = RecordingCall.open(channel).send("返回数据流");
-        await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.value("chat_streams_active") == before + 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Prometheus.sample(root.toURI(), "chat_streams_active") == before + 1);
 
         call.cancel();
 
         assertThat(call.awaitClose().getCode()).isEqualTo(Status.Code.CANCELLED);
-        await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.value("chat_streams_active") == before);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Prometheus.sample(root.toURI(), "chat_streams_active") == before);
     }
 
     @Test
     void shouldCountStreamsThatEndEveryWayBackToTheBaseline() throws Exception {
-        double before = Metrics.value("chat_streams_active");
+        double before = Prometheus.sample(root.toURI(), "chat_streams_active");
         RecordingCall halfClosed = RecordingCall.open(channel).send("a");
         RecordingCall ended = RecordingCall.open(channel).send("结束对话");
         halfClosed.halfClose();
 
         assertThat(halfClosed.awaitClose().getCode()).isEqualTo(Status.Code.OK);
         assertThat(ended.awaitClose().getCode()).isEqualTo(Status.Code.OK);
-        await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.value("chat_streams_active") == before);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Prometheus.sample(root.toURI(), "chat_streams_active") == before);
     }
 
     @Test

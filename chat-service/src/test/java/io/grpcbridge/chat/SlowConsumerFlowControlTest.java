@@ -19,6 +19,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.quarkus.test.common.http.TestHTTPResource;
+import io.grpcbridge.testing.Prometheus;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -45,7 +46,7 @@ class SlowConsumerFlowControlTest {
         ScheduledExecutorService reader = Executors.newSingleThreadScheduledExecutor();
         try {
             warmUp(channel);
-            double producedBefore = Metrics.value("chat_responses_sent_total");
+            double producedBefore = Prometheus.sample(root.toURI(), "chat_responses_sent_total");
             long heapBefore = heapAfterGc();
 
             RecordingCall call = RecordingCall.openWithoutReading(channel)
@@ -57,7 +58,7 @@ class SlowConsumerFlowControlTest {
             pacing.cancel(false);
             int asked = call.outputs.size();
 
-            double produced = Metrics.value("chat_responses_sent_total") - producedBefore;
+            double produced = Prometheus.sample(root.toURI(), "chat_responses_sent_total") - producedBefore;
             long heapGrowth = heapAfterGc() - heapBefore;
             System.out.printf("slow consumer: asked %d, produced %.0f of 20000, heap growth %d KiB%n",
                     asked, produced, heapGrowth / 1024);

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.grpcbridge.testing.Prometheus;
+import io.grpcbridge.testing.TestSocket;
 
 /** What sockets see when chat-service goes away, and that the gateway recovers without a restart. */
 @QuarkusTest
@@ -22,6 +24,9 @@ class ChatServiceOutageTest {
 
     @TestHTTPResource("/ws")
     URI ws;
+
+    @TestHTTPResource("/")
+    URI root;
 
     @AfterEach
     void serviceIsBack() {
@@ -56,7 +61,7 @@ class ChatServiceOutageTest {
         for (TestSocket socket : sockets) {
             assertThat(errorFrameThenClose(socket)).isIn(1011, 1013);
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.value("gateway_streams_active") == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Prometheus.sample(root, "gateway_streams_active") == 0);
     }
 
     /** Waits for the error frame, checks it names a gRPC status, and returns the close code. */

@@ -20,6 +20,8 @@ import jakarta.inject.Inject;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.grpcbridge.testing.Prometheus;
+import io.grpcbridge.testing.TestSocket;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -35,6 +37,9 @@ class ProtocolV1Test {
 
     @TestHTTPResource("/ws")
     URI ws;
+
+    @TestHTTPResource("/")
+    URI root;
 
     @Inject
     Vertx vertx;
@@ -207,8 +212,8 @@ class ProtocolV1Test {
 
     @Test
     void abruptDisconnectsCancelTheirCallsAndEveryGaugeReturns() throws Exception {
-        double connections = Metrics.value("gateway_connections_active");
-        double streams = Metrics.value("gateway_streams_active");
+        double connections = Prometheus.sample(root, "gateway_connections_active");
+        double streams = Prometheus.sample(root, "gateway_streams_active");
         int serviceCalls = FakeChatServer.activeCalls.get();
 
         for (int i = 0; i < 50; i++) {
@@ -218,8 +223,8 @@ class ProtocolV1Test {
         }
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            assertThat(Metrics.value("gateway_connections_active")).isEqualTo(connections);
-            assertThat(Metrics.value("gateway_streams_active")).isEqualTo(streams);
+            assertThat(Prometheus.sample(root, "gateway_connections_active")).isEqualTo(connections);
+            assertThat(Prometheus.sample(root, "gateway_streams_active")).isEqualTo(streams);
             assertThat(FakeChatServer.activeCalls.get()).isEqualTo(serviceCalls);
         });
     }

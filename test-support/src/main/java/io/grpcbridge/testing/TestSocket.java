@@ -1,4 +1,4 @@
-package io.grpcbridge.gateway;
+package io.grpcbridge.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,17 +20,17 @@ import java.util.concurrent.TimeUnit;
  * how the socket closed. It reads only as fast as it is told to: the JDK stops reading the TCP
  * socket while nothing is requested, just as a stalled browser would.
  */
-final class TestSocket implements WebSocket.Listener {
+public final class TestSocket implements WebSocket.Listener {
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final Duration WAIT = Duration.ofSeconds(20);
 
     /** How the socket ended: a close frame's code and reason, or 1006 when none came. */
-    record Closed(int code, String reason) {
+    public record Closed(int code, String reason) {
     }
 
-    final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
-    final CompletableFuture<Closed> closed = new CompletableFuture<>();
+    public final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    public final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private final boolean reading;
     private final StringBuilder partial = new StringBuilder();
     private WebSocket socket;
@@ -39,12 +39,12 @@ final class TestSocket implements WebSocket.Listener {
         this.reading = reading;
     }
 
-    static TestSocket connect(URI uri) {
+    public static TestSocket connect(URI uri) {
         return open(uri, true);
     }
 
     /** Connects and reads nothing until {@link #read(long)}. */
-    static TestSocket connectWithoutReading(URI uri) {
+    public static TestSocket connectWithoutReading(URI uri) {
         return open(uri, false);
     }
 
@@ -60,38 +60,38 @@ final class TestSocket implements WebSocket.Listener {
         webSocket.request(reading ? Long.MAX_VALUE : 0);
     }
 
-    TestSocket send(String... texts) {
+    public TestSocket send(String... texts) {
         for (String text : texts) {
             socket.sendText(text, true).orTimeout(20, TimeUnit.SECONDS).join();
         }
         return this;
     }
 
-    TestSocket sendBinary(byte[] bytes) {
+    public TestSocket sendBinary(byte[] bytes) {
         socket.sendBinary(ByteBuffer.wrap(bytes), true).orTimeout(20, TimeUnit.SECONDS).join();
         return this;
     }
 
-    void read(long frameCount) {
+    public void read(long frameCount) {
         socket.request(frameCount);
     }
 
     /** Closes the TCP connection without a close frame, like a browser tab that vanishes. */
-    void abort() {
+    public void abort() {
         socket.abort();
     }
 
-    void closeNormally() {
+    public void closeNormally() {
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(20, TimeUnit.SECONDS).join();
     }
 
-    String next() throws InterruptedException {
+    public String next() throws InterruptedException {
         String frame = frames.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(frame).as("a frame within %s", WAIT).isNotNull();
         return frame;
     }
 
-    List<String> next(int count) throws InterruptedException {
+    public List<String> next(int count) throws InterruptedException {
         List<String> received = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             received.add(next());
@@ -99,7 +99,7 @@ final class TestSocket implements WebSocket.Listener {
         return received;
     }
 
-    Closed awaitClose() {
+    public Closed awaitClose() {
         return closed.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
     }
 

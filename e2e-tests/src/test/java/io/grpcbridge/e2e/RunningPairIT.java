@@ -1,0 +1,71 @@
+package io.grpcbridge.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.grpcbridge.testing.Prometheus;
+import io.grpcbridge.testing.TestSocket;
+
+/** The packaged chat-service and ws-gateway as two processes, driven through sockets as a browser would. */
+class RunningPairIT {
+
+    static ServiceProcess chat;
+    static ServiceProcess gateway;
+
+    @BeforeAll
+    static void startThePair() {
+        chat = ServiceProcess.chatService().start();
+        gateway = ServiceProcess.gateway(chat).start();
+    }
+
+    @AfterAll
+    static void stopThePair() throws InterruptedException {
+        gateway.stop();
+        chat.stop();
+    }
+
+    @Test
+    void theSeedsThreeCommandsWorkThroughTheGateway() throws Exception {
+        TestSocket socket = TestSocket.connect(gateway.ws())
+                .send("{\"input\":\"hello\"}", "{\"input\":\"返回数据流\"}", "{\"input\":\"结束对话\"}");
+
+        List<String> expected = new ArrayList<>(List.of("{\"input\":\"hello\"}", "{\"output\":\"服务端返回: hello\"}",
+                "{\"input\":\"返回数据流\"}"));
+        IntStream.range(0, 10).forEach(i -> expected.add("{\"output\":\"数据流 #" + i + "\"}"));
+        expected.addAll(List.of("{\"input\":\"结束对话\"}", "{\"output\":\"收到结束指令\"}"));
+        List<String> frames = socket.next(expected.size());
+        assertThat(frames.stream().filter(f -> f.startsWith("{\"output\"")))
+                .containsExactlyElementsOf(expected.stream().filter(f -> f.startsWith("{\"output\"")).toList());
+        assertThat(frames.stream().filter(f -> f.startsWith("{\"input\"")))
+                .containsExactlyElementsOf(expected.stream().filter(f -> f.startsWith("{\"input\"")).toList());
+        assertThat(socket.awaitClose().code()).isEqualTo(1000);
+    }
+
+    @Test
+    void abruptDisconnectsReturnTheGaugesOfBothServicesToTheirBaseline() throws Exception {
+        double connections = Prometheus.sample(gateway.uri(), "gateway_connections_active");
+        double streams = Prometheus.sample(gateway.uri(), "gateway_streams_active");
+        double serviceStreams = Prometheus.sample(chat.uri(), "chat_streams_active");
+
+        for (int i = 0; i < 50; i++) {
+            TestSocket socket = TestSocket.connect(gateway.ws()).send("{\"input\":\"返回数据流\"}");
+            socket.next(2);
+            socket.abort();
+        }
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(Prometheus.sample(gateway.uri(), "gateway_connections_active")).isEqualTo(connections);
+            assertThat(Prometheus.sample(gateway.uri(), "gateway_streams_active")).isEqualTo(streams);
+            assertThat(Prometheus.sample(chat.uri(), "chat_streams_active")).isEqualTo(serviceStreams);
+        });
+    }
+}

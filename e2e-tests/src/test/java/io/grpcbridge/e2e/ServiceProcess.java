@@ -1,0 +1,125 @@
+package io.grpcbridge.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One packaged service ({@code <module>/target/quarkus-app/quarkus-run.jar}) run as its own JVM
+ * process on a free loopback port, its output in {@code target/e2e-logs/<name>.log}.
+ */
+final class ServiceProcess {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String module;
+    private final int port;
+    private final List<String> jvmOptions;
+    private Process process;
+
+    private ServiceProcess(String module, List<String> jvmOptions) {
+        this.module = module;
+        this.port = freePort();
+        this.jvmOptions = jvmOptions;
+    }
+
+    static ServiceProcess chatService() {
+        return new ServiceProcess("chat-service", List.of());
+    }
+
+    static ServiceProcess gateway(ServiceProcess chat, String... extraJvmOptions) {
+        List<String> options = new ArrayList<>(List.of(
+                "-Dquarkus.grpc.clients.chat.host=127.0.0.1",
+                "-Dquarkus.grpc.clients.chat.port=" + chat.port));
+        options.addAll(List.of(extraJvmOptions));
+        return new ServiceProcess("ws-gateway", options);
+    }
+
+    /** Starts the process and returns once its readiness check answers UP. */
+    ServiceProcess start() {
+        Path jar = Path.of(System.getProperty("project.root", ".."), module, "target", "quarkus-app", "quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: run ./mvnw verify from the project root");
+        }
+        Path logs = Path.of(System.getProperty("logs.dir", "target/e2e-logs"));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Dquarkus.http.host=127.0.0.1");
+        command.add("-Dquarkus.http.port=" + port);
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar.toString());
+        try {
+            Files.createDirectories(logs);
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(module + ".log").toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> process.isAlive() && answers("/q/health/live"));
+        return this;
+    }
+
+    /** SIGKILL: no shutdown hook, no goodbye, as a crash. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, then waits for the process to exit. */
+    void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+
+    URI uri() {
+        return URI.create("http://127.0.0.1:" + port + "/");
+    }
+
+    URI ws() {
+        return URI.create("ws://127.0.0.1:" + port + "/ws");
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean answers(String path) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(uri().resolve(path)).timeout(Duration.ofSeconds(2)).build();
+            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
