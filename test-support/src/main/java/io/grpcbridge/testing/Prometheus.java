@@ -27,6 +27,14 @@ public final class Prometheus {
                 .orElse(0);
     }
 
+    /** The sum of every sample named {@code sampleName} whose labels contain {@code labelText}. */
+    public static double sum(URI service, String sampleName, String labelText) {
+        return scrape(service).lines()
+                .filter(line -> line.startsWith(sampleName + "{") && line.contains(labelText))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
     private static String scrape(URI service) {
         HttpRequest request = HttpRequest.newBuilder(service.resolve("/q/metrics")).timeout(Duration.ofSeconds(10)).build();
         try {

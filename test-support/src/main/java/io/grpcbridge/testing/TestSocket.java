@@ -57,7 +57,9 @@ public final class TestSocket implements WebSocket.Listener {
 
     @Override
     public void onOpen(WebSocket webSocket) {
-        webSocket.request(reading ? Long.MAX_VALUE : 0);
+        if (reading) {
+            webSocket.request(Long.MAX_VALUE);
+        }
     }
 
     public TestSocket send(String... texts) {

@@ -33,7 +33,7 @@ public class ChatClient {
      * One call: {@code requests} in, responses out. The call's callbacks, and the subscriber's
      * signals, run on {@code executor}: the socket's own event loop.
      */
-    Multi<Response> bidStream(Multi<Request> requests, Executor executor, FlowControlledClientCall.Listener listener) {
+    Multi<Response> bidStream(Multi<Request> requests, Executor executor, FlowControlledClientCall.Listener<Request> listener) {
         ChatGrpc.ChatStub stub = ChatGrpc.newStub(channel).withExecutor(executor);
         return reconnectedIfFailing()
                 .emitOn(executor)

@@ -31,18 +31,18 @@ import io.smallrye.mutiny.Multi;
 public final class FlowControlledClientCall<I, O> implements ClientResponseObserver<I, O>, Flow.Subscription {
 
     /** What the owner of the call is told as requests go out. */
-    public interface Listener {
-        void onRequestSent();
+    public interface Listener<I> {
+        void onRequestSent(I request);
     }
 
     private final Multi<I> requests;
-    private final Listener listener;
+    private final Listener<? super I> listener;
     private final Flow.Subscriber<? super O> responses;
     private final RequestPump pump = new RequestPump();
     private ClientCallStreamObserver<I> call;
     private boolean done;
 
-    private FlowControlledClientCall(Multi<I> requests, Listener listener, Flow.Subscriber<? super O> responses) {
+    private FlowControlledClientCall(Multi<I> requests, Listener<? super I> listener, Flow.Subscriber<? super O> responses) {
         this.requests = requests;
         this.listener = listener;
         this.responses = responses;
@@ -53,7 +53,7 @@ public final class FlowControlledClientCall<I, O> implements ClientResponseObser
      *        {@code ChatGrpc.newStub(channel)::bidStream}
      */
     public static <I, O> Multi<O> call(Function<StreamObserver<O>, StreamObserver<I>> start, Multi<I> requests,
-            Listener listener) {
+            Listener<? super I> listener) {
         return Multi.createFrom().publisher(subscriber -> {
             FlowControlledClientCall<I, O> adapter = new FlowControlledClientCall<>(requests, listener, subscriber);
             start.apply(adapter);
@@ -138,7 +138,7 @@ public final class FlowControlledClientCall<I, O> implements ClientResponseObser
                 return;
             }
             call.onNext(request);
-            listener.onRequestSent();
+            listener.onRequestSent(request);
             owed = true;
             pullIfReady();
         }

@@ -52,10 +52,15 @@ public interface GatewayConfig {
         int maxUnwrittenFrames();
 
         /**
-         * Inputs accepted but not yet taken by the gRPC call (it is not ready: chat-service is
-         * behind). Past it the socket is closed with 1008.
+         * Inputs accepted but not yet taken by the gRPC call (chat-service is behind, or the call is
+         * still connecting). Past it, or past {@link #maxPendingInputBytes()}, the socket is closed
+         * with 1008.
          */
-        @WithDefault("64")
+        @WithDefault("4096")
         int maxPendingInputs();
+
+        /** The same bound in bytes: the serialized size of the pending requests. */
+        @WithDefault("524288")
+        int maxPendingInputBytes();
     }
 }

@@ -2,6 +2,7 @@ package io.grpcbridge.gateway;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
 
 import org.jboss.logging.Logger;
 
@@ -9,7 +10,6 @@ import io.grpc.Status;
 import io.grpcbridge.chat.api.Request;
 import io.grpcbridge.chat.api.Response;
 import io.quarkus.websockets.next.WebSocketConnection;
-import io.smallrye.mutiny.helpers.queues.Queues;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 
 /**
@@ -19,7 +19,7 @@ import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
  * All its methods run on the socket's event loop (gRPC callbacks are executed there too), so its
  * state needs no locks. Every way out ends in {@link #release()}, which is safe to call twice.
  */
-final class StreamBridge implements FlowControlledClientCall.Listener {
+final class StreamBridge implements FlowControlledClientCall.Listener<Request> {
 
     private static final Logger LOG = Logger.getLogger(StreamBridge.class);
     private static final String INVALID_ARGUMENT = Status.Code.INVALID_ARGUMENT.name();
@@ -33,6 +33,7 @@ final class StreamBridge implements FlowControlledClientCall.Listener {
     private final UnicastProcessor<Request> inputs;
     private Flow.Subscription outputs;
     private int pendingInputs;
+    private long pendingInputBytes;
     private int unwrittenFrames;
     private long inputCount;
     private long outputCount;
@@ -47,8 +48,9 @@ final class StreamBridge implements FlowControlledClientCall.Listener {
         this.codec = codec;
         this.limits = limits;
         this.metrics = metrics;
-        // The emitter of the call's request stream: bounded, and emitted to only below that bound.
-        this.inputs = UnicastProcessor.create(Queues.<Request> get(limits.maxPendingInputs()).get(), null);
+        // The emitter of the call's request stream: a bounded queue (allocated as it fills), and
+        // emitted to only below that bound.
+        this.inputs = UnicastProcessor.create(new LinkedBlockingQueue<>(limits.maxPendingInputs()), null);
     }
 
     /** Starts the socket's call; {@code eventLoop} runs the call's callbacks on this socket's thread. */
@@ -93,14 +95,16 @@ final class StreamBridge implements FlowControlledClientCall.Listener {
             sendError(INVALID_ARGUMENT, "input after {\"end\":true}: the request stream is already closed");
             return;
         }
-        if (pendingInputs >= limits.maxPendingInputs()) {
-            close(CloseRules.POLICY_VIOLATION,
-                    "more than " + limits.maxPendingInputs() + " inputs waiting for chat-service");
+        int size = request.getSerializedSize();
+        if (pendingInputs >= limits.maxPendingInputs() || pendingInputBytes + size > limits.maxPendingInputBytes()) {
+            close(CloseRules.POLICY_VIOLATION, "more than " + limits.maxPendingInputs() + " inputs or "
+                    + limits.maxPendingInputBytes() + " bytes waiting for chat-service");
             return;
         }
         inputCount++;
         send(codec.encode(request), false);
         pendingInputs++;
+        pendingInputBytes += size;
         metrics.pendingInputs(1);
         inputs.onNext(request);
     }
@@ -115,8 +119,9 @@ final class StreamBridge implements FlowControlledClientCall.Listener {
     }
 
     @Override
-    public void onRequestSent() {
+    public void onRequestSent(Request request) {
         pendingInputs--;
+        pendingInputBytes -= request.getSerializedSize();
         metrics.pendingInputs(-1);
     }
 
@@ -161,7 +166,9 @@ final class StreamBridge implements FlowControlledClientCall.Listener {
 
     /** The socket itself failed (websockets-next reports it to @OnError): close it by the rules. */
     void onSocketFailure(Throwable failure) {
-        if (CloseRules.isMessageOverCeiling(failure)) {
+        if (closing) {
+            LOG.debugf("[%s] failed while closing: %s", socket.id(), failure);
+        } else if (CloseRules.isMessageOverCeiling(failure)) {
             close(CloseRules.MESSAGE_TOO_BIG, "message larger than " + limits.maxFrameBytes() + " bytes");
         } else {
             LOG.warnf(failure, "[%s] failed", socket.id());
@@ -181,6 +188,7 @@ final class StreamBridge implements FlowControlledClientCall.Listener {
         }
         metrics.pendingInputs(-pendingInputs);
         pendingInputs = 0;
+        pendingInputBytes = 0;
     }
 
     /** The client is gone: one log line that sums up the connection. */
