@@ -1,0 +1,47 @@
+package io.grpcbridge.e2e;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+
+/** The chat page's parts, found by their {@code data-testid}s, and what a user does with them. */
+final class ChatPage {
+
+    final Page page;
+    final Locator state;
+    final Locator stateDetail;
+    final Locator clientId;
+    final Locator log;
+    final Locator logNote;
+    final Locator input;
+    final Locator send;
+    final Locator streamCommand;
+    final Locator endCommand;
+    final Locator endInput;
+    final Locator reconnect;
+
+    ChatPage(Page page) {
+        this.page = page;
+        state = page.getByTestId("state");
+        stateDetail = page.getByTestId("state-detail");
+        clientId = page.getByTestId("client-id");
+        log = page.getByTestId("log");
+        logNote = page.getByTestId("log-note");
+        input = page.getByTestId("input");
+        send = page.getByTestId("send");
+        streamCommand = page.getByTestId("cmd-stream");
+        endCommand = page.getByTestId("cmd-end");
+        endInput = page.getByTestId("end-input");
+        reconnect = page.getByTestId("reconnect");
+    }
+
+    /** The texts of the log's lines of one kind: input (echoes), output, error or event. */
+    Locator lines(String kind) {
+        return log.locator("li[data-kind=" + kind + "] .text");
+    }
+
+    /** Types {@code text} into the input box and presses Enter, as a user does. */
+    void type(String text) {
+        input.fill(text);
+        input.press("Enter");
+    }
+}

@@ -1,0 +1,289 @@
+package io.grpcbridge.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+
+import io.grpcbridge.testing.TestSocket;
+
+/** The chat page the gateway serves, in a real Chromium, against the packaged pair. */
+class ChatPageIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final String STREAM = "返回数据流";
+    private static final String[] STREAM_LINES = IntStream.range(0, 10).mapToObj(i -> "数据流 #" + i).toArray(String[]::new);
+    /** Records every WebSocket the page opens, so a test can count them or write to the newest. */
+    private static final String RECORD_SOCKETS = """
+            window.sockets = [];
+            window.WebSocket = class extends WebSocket {
+              constructor(...args) { super(...args); window.sockets.push(this); }
+            };
+            """;
+
+    static ServiceProcess chat;
+    static ServiceProcess gateway;
+    static Playwright playwright;
+    static Browser browser;
+
+    private BrowserContext context;
+    private final List<String> sentFrames = new CopyOnWriteArrayList<>();
+    private final List<String> dialogs = new CopyOnWriteArrayList<>();
+    private final List<String> pageErrors = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void startThePairAndABrowser() {
+        if (!Files.isExecutable(CHROMIUM)) {
+            String missing = CHROMIUM + " is missing: the browser tests need Debian's chromium package";
+            if (System.getenv("CI") != null) {
+                throw new IllegalStateException(missing);
+            }
+            Assumptions.abort(missing);
+        }
+        PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
+        chat = ServiceProcess.chatService().start();
+        gateway = ServiceProcess.gateway(chat).start();
+        playwright = Playwright.create();
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(CHROMIUM)
+                .setHeadless(true)
+                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+    }
+
+    @AfterAll
+    static void stopEverything() throws InterruptedException {
+        if (playwright != null) {
+            playwright.close();
+        }
+        if (gateway != null) {
+            gateway.stop();
+        }
+        if (chat != null) {
+            chat.stop();
+        }
+    }
+
+    @AfterEach
+    void closeTheContext() {
+        if (context != null) {
+            context.close();
+        }
+        assertEquals(List.of(), pageErrors, "uncaught errors in the page");
+    }
+
+    @Test
+    void enterSendsTheInputAndShowsItsEchoAndAnswerWhileAnEmptyBoxSendsNothing() {
+        ChatPage chatPage = open("en-US");
+
+        chatPage.input.press("Enter");
+        chatPage.type("hello");
+
+        assertThat(chatPage.lines("input")).hasText(new String[] {"hello"});
+        assertThat(chatPage.lines("output")).hasText(new String[] {"服务端返回: hello"});
+        assertThat(chatPage.input).isEmpty();
+        assertEquals(List.of("{\"input\":\"hello\"}"), sentFrames);
+    }
+
+    @Test
+    void theStreamCommandShowsTenOutputsInOrder() {
+        ChatPage chatPage = open("en-US");
+        chatPage.type("hello");
+        assertThat(chatPage.lines("output")).hasText(new String[] {"服务端返回: hello"});
+
+        chatPage.streamCommand.click();
+
+        List<String> outputs = new ArrayList<>(List.of("服务端返回: hello"));
+        outputs.addAll(List.of(STREAM_LINES));
+        assertThat(chatPage.lines("input")).hasText(new String[] {"hello", STREAM});
+        assertThat(chatPage.lines("output")).hasText(outputs.toArray(String[]::new));
+        chatPage.page.mouse().move(0, 0);
+        chatPage.page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "chat.png")));
+    }
+
+    @Test
+    void theEndCommandClosesWithCode1000AndDoesNotReconnect() {
+        context = newContext("en-US");
+        context.clock().install();
+        ChatPage chatPage = open(context);
+
+        chatPage.endCommand.click();
+
+        assertThat(chatPage.lines("output")).hasText(new String[] {"收到结束指令"});
+        assertThat(chatPage.state).hasAttribute("data-state", "closed");
+        assertThat(chatPage.state).hasText("Closed");
+        assertThat(chatPage.stateDetail).containsText("1000");
+        assertThat(chatPage.reconnect).isEnabled();
+        // A minute passes at once: a reconnect timer, had one been set, would have fired by now.
+        context.clock().runFor(60_000);
+        assertThat(chatPage.state).hasAttribute("data-state", "closed");
+        assertEquals(1, chatPage.page.evaluate("window.sockets.length"));
+    }
+
+    @Test
+    void endInputHalfClosesYetTheOutputsStillDueArriveBeforeA1000Close() {
+        ChatPage chatPage = open("en-US");
+
+        chatPage.streamCommand.click();
+        chatPage.endInput.click();
+
+        assertThat(chatPage.lines("output")).hasText(STREAM_LINES);
+        assertThat(chatPage.state).hasAttribute("data-state", "closed");
+        assertThat(chatPage.stateDetail).containsText("1000");
+        assertEquals(List.of("{\"input\":\"" + STREAM + "\"}", "{\"end\":true}"), sentFrames);
+    }
+
+    @Test
+    void markupInAnInputShowsAsTextAndRunsNothing() {
+        String injection = "<img src=x onerror=alert(1)>";
+        ChatPage chatPage = open("en-US");
+
+        chatPage.type(injection);
+
+        assertThat(chatPage.lines("input")).hasText(new String[] {injection});
+        assertThat(chatPage.lines("output")).hasText(new String[] {"服务端返回: " + injection});
+        assertThat(chatPage.log.locator("img")).hasCount(0);
+        assertEquals(List.of(), dialogs);
+    }
+
+    @Test
+    void aChatServiceOutageShowsTheErrorAndThePageReconnectsByItselfWhenItIsBack() throws Exception {
+        ChatPage chatPage = open("en-US");
+        chatPage.type("before");
+        assertThat(chatPage.lines("output")).hasText(new String[] {"服务端返回: before"});
+
+        chat.kill();
+        try {
+            assertThat(chatPage.lines("error").first()).containsText("UNAVAILABLE");
+            assertThat(chatPage.state).hasAttribute("data-state", "reconnecting");
+            assertThat(chatPage.stateDetail).containsText("1013");
+        } finally {
+            chat.start();
+        }
+        // The gateway opens a socket before its gRPC call is up (there is no "ready" frame), so a socket
+        // opened during the outage can still fail after chat-service is back: wait until it answers.
+        await().atMost(Duration.ofSeconds(30)).until(ChatPageIT::gatewayAnswers);
+
+        assertThat(chatPage.state).hasAttribute("data-state", "connected",
+                new LocatorAssertions.HasAttributeOptions().setTimeout(30_000));
+        chatPage.type("after");
+        assertThat(chatPage.lines("output").last()).hasText("服务端返回: after");
+    }
+
+    @Test
+    void tenThousandOutputsKeepThePageResponsive() {
+        ChatPage chatPage = open("en-US");
+        assertThat(chatPage.state).hasAttribute("data-state", "connected");
+
+        // 1,000 stream commands through the page's own socket, in batches: each ends with a marker
+        // whose answer comes after the batch's outputs, so what is in flight stays within the
+        // gateway's bounds (pending inputs, unwritten frames) and the test knows when all arrived.
+        int batches = 10;
+        int perBatch = 100;
+        for (int batch = 0; batch < batches; batch++) {
+            chatPage.page.evaluate("""
+                    ([command, count, marker]) => {
+                      const socket = window.sockets.at(-1);
+                      for (let i = 0; i < count; i++) socket.send(JSON.stringify({ input: command }));
+                      socket.send(JSON.stringify({ input: marker }));
+                    }""", List.of(STREAM, perBatch, "batch " + batch));
+            assertThat(chatPage.lines("output").last()).hasText("服务端返回: batch " + batch,
+                    new LocatorAssertions.HasTextOptions().setTimeout(60_000));
+        }
+        assertThat(chatPage.log.locator("li")).hasCount(1000);
+        assertThat(chatPage.logNote).isVisible();
+        assertThat(chatPage.logNote).containsText("1,000");
+
+        long started = System.nanoTime();
+        chatPage.type("still responsive");
+        assertThat(chatPage.lines("input").last()).hasText("still responsive",
+                new LocatorAssertions.HasTextOptions().setTimeout(1_000));
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        System.out.printf("ChatPageIT: after %d outputs, the echo of a typed input showed in %d ms (%s)%n",
+                batches * perBatch * STREAM_LINES.length, millis, chatPage.logNote.textContent());
+    }
+
+    @Test
+    void labelsFollowTheBrowsersLanguage() {
+        ChatPage chinese = open("zh-CN");
+        assertThat(chinese.page.locator("html")).hasAttribute("lang", "zh-CN");
+        assertThat(chinese.state).hasText("已连接");
+        assertThat(chinese.clientId).hasText(Pattern.compile("^客户编号:\\d{1,3}$"));
+        assertThat(chinese.send).hasText("发送");
+        assertThat(chinese.streamCommand).hasText(STREAM);
+        assertThat(chinese.endCommand).hasText("结束对话");
+        assertThat(chinese.endInput).hasText("结束输入");
+        assertThat(chinese.reconnect).hasText("重新连接");
+        assertThat(chinese.input).hasAccessibleName("消息");
+        context.close();
+
+        ChatPage english = open("en-US");
+        assertThat(english.page.locator("html")).hasAttribute("lang", "en");
+        assertThat(english.state).hasText("Connected");
+        assertThat(english.clientId).hasText(Pattern.compile("^Client no\\. \\d{1,3}$"));
+        assertThat(english.send).hasText("Send");
+        assertThat(english.streamCommand).hasText("Stream data");
+        assertThat(english.endCommand).hasText("End chat");
+        assertThat(english.endInput).hasText("End input");
+        assertThat(english.reconnect).hasText("Reconnect");
+        assertThat(english.input).hasAccessibleName("Message");
+    }
+
+    private static boolean gatewayAnswers() throws InterruptedException {
+        TestSocket probe = TestSocket.connect(gateway.ws()).send("{\"input\":\"probe\"}");
+        try {
+            return probe.next(2).contains("{\"output\":\"服务端返回: probe\"}");
+        } finally {
+            probe.abort();
+        }
+    }
+
+    private ChatPage open(String locale) {
+        context = newContext(locale);
+        return open(context);
+    }
+
+    private BrowserContext newContext(String locale) {
+        BrowserContext created = browser.newContext(new Browser.NewContextOptions()
+                .setLocale(locale)
+                .setViewportSize(1000, 800));
+        created.addInitScript(RECORD_SOCKETS);
+        return created;
+    }
+
+    private ChatPage open(BrowserContext in) {
+        Page page = in.newPage();
+        page.onDialog(dialog -> {
+            dialogs.add(dialog.message());
+            dialog.dismiss();
+        });
+        page.onPageError(pageErrors::add);
+        page.onWebSocket(socket -> socket.onFrameSent(frame -> sentFrames.add(frame.text())));
+        page.navigate(gateway.uri().toString());
+        ChatPage chatPage = new ChatPage(page);
+        assertThat(chatPage.state).hasAttribute("data-state", "connected");
+        return chatPage;
+    }
+}
