@@ -9,6 +9,8 @@ import io.quarkus.websockets.next.CloseReason;
 final class CloseRules {
 
     static final int NORMAL = 1000;
+    /** What websockets-next reports when the client closed without a code, or vanished. */
+    static final int NO_STATUS = 1005;
     static final int GOING_AWAY = 1001;
     static final int POLICY_VIOLATION = 1008;
     static final int MESSAGE_TOO_BIG = 1009;

@@ -195,7 +195,8 @@ final class StreamBridge implements FlowControlledClientCall.Listener<Request> {
     void onSocketClosed(int code) {
         closing = true;
         release();
-        LOG.infof("[%s] closed %d after %d ms: %d inputs, %d outputs", socket.id(), code,
+        LOG.infof("[%s] closed %s after %d ms: %d inputs, %d outputs", socket.id(),
+                code == CloseRules.NO_STATUS ? "without a close code" : String.valueOf(code),
                 (System.nanoTime() - openedAt) / 1_000_000, inputCount, outputCount);
     }
 
@@ -232,18 +233,18 @@ final class StreamBridge implements FlowControlledClientCall.Listener<Request> {
             }
             callEnded();
             Status status = Status.fromThrowable(failure);
+            LOG.infof("[%s] chat-service call failed: %s", socket.id(), status);
             String message = describe(status);
             sendError(status.getCode().name(), message);
             close(CloseRules.codeFor(status), message);
         }
     }
 
+    /** What the client is told: the status, never the service's address or a stack trace. */
     private static String describe(Status status) {
-        StringBuilder text = new StringBuilder("chat-service: ");
-        text.append(status.getDescription() == null ? status.getCode().name() : status.getDescription());
-        if (status.getCause() != null && status.getCause().getMessage() != null) {
-            text.append(" (").append(status.getCause().getMessage()).append(')');
+        if (status.getCode() == Status.Code.UNAVAILABLE) {
+            return "chat-service unavailable";
         }
-        return text.toString();
+        return "chat-service: " + (status.getDescription() == null ? status.getCode().name() : status.getDescription());
     }
 }

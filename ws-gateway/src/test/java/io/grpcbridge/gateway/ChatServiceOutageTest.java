@@ -37,8 +37,7 @@ class ChatServiceOutageTest {
     void serviceDownAtConnectGivesUnavailableAnd1013ThenTheNextSocketWorksOnceItIsBack() throws Exception {
         FakeChatServer.stopServer();
 
-        TestSocket refused = TestSocket.connect(ws).send("{\"input\":\"anyone?\"}");
-        assertThat(refused.frames).doesNotContain("{\"output\":\"服务端返回: anyone?\"}");
+        TestSocket refused = TestSocket.connect(ws);
         assertThat(errorFrameThenClose(refused)).isEqualTo(1013);
 
         FakeChatServer.restartServer();
@@ -64,13 +63,14 @@ class ChatServiceOutageTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> Prometheus.sample(root, "gateway_streams_active") == 0);
     }
 
-    /** Waits for the error frame, checks it names a gRPC status, and returns the close code. */
+    /** Waits for the error frame, checks it names a gRPC status and nothing internal, and returns the close code. */
     private static int errorFrameThenClose(TestSocket socket) throws InterruptedException {
         String frame;
         do {
             frame = socket.next();
         } while (!frame.startsWith("{\"error\""));
-        assertThat(frame).matches("\\{\"error\":\\{\"code\":\"(UNAVAILABLE|INTERNAL|CANCELLED|UNKNOWN)\",\"message\":\"chat-service: .+\"}}");
+        assertThat(frame).matches("\\{\"error\":\\{\"code\":\"(UNAVAILABLE|INTERNAL|CANCELLED|UNKNOWN)\",\"message\":\"chat-service.+\"}}")
+                .as("the service's address stays inside").doesNotContain("127.0.0.1", "localhost");
         return socket.awaitClose().code();
     }
 }

@@ -182,7 +182,7 @@ class ProtocolV1Test {
     void serviceUnavailableSendsTheStatusThenCloses1013() throws Exception {
         TestSocket socket = TestSocket.connect(ws).send("{\"input\":\"fail:UNAVAILABLE\"}");
 
-        assertThat(socket.next(2)).endsWith("{\"error\":{\"code\":\"UNAVAILABLE\",\"message\":\"chat-service: asked to fail\"}}");
+        assertThat(socket.next(2)).endsWith("{\"error\":{\"code\":\"UNAVAILABLE\",\"message\":\"chat-service unavailable\"}}");
         assertThat(socket.awaitClose().code()).isEqualTo(1013);
     }
 
