@@ -81,11 +81,21 @@ final class ServiceProcess {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** SIGTERM, as an orchestrator stops a container; returns at once. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** Whether the process exited within {@code timeout}. */
+    boolean exitsWithin(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** SIGTERM, then waits for the process to exit. */
     void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            terminate();
+            if (!exitsWithin(Duration.ofSeconds(30))) {
                 kill();
             }
         }

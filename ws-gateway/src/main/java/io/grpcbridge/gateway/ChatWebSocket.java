@@ -1,7 +1,5 @@
 package io.grpcbridge.gateway;
 
-import java.util.concurrent.Executor;
-
 import org.jboss.logging.Logger;
 
 import io.grpcbridge.chat.api.Request;
@@ -11,11 +9,9 @@ import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
-import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
@@ -28,7 +24,6 @@ import io.vertx.core.buffer.Buffer;
 public class ChatWebSocket {
 
     private static final Logger LOG = Logger.getLogger(ChatWebSocket.class);
-    private static final UserData.TypedKey<StreamBridge> BRIDGE = new UserData.TypedKey<>("stream-bridge");
 
     private final FrameCodec<Request> codec = new FrameCodec<>(Request.getDefaultInstance());
     private final ChatClient chat;
@@ -47,22 +42,20 @@ public class ChatWebSocket {
         metrics.connectionOpened();
         LOG.infof("[%s] opened from %s", connection.id(), connection.handshakeRequest().remoteAddress());
         StreamBridge bridge = new StreamBridge(connection, codec, config.socket(), metrics);
-        connection.userData().put(BRIDGE, bridge);
-        Context eventLoop = Vertx.currentContext();
-        Executor onThisSocketsThread = task -> eventLoop.runOnContext(ignored -> task.run());
-        bridge.open(chat, onThisSocketsThread);
+        connection.userData().put(StreamBridge.KEY, bridge);
+        bridge.open(chat, Vertx.currentContext());
     }
 
     @OnTextMessage
     @NonBlocking
     void onText(WebSocketConnection connection, String frame) {
-        connection.userData().get(BRIDGE).onText(frame);
+        connection.userData().get(StreamBridge.KEY).onText(frame);
     }
 
     @OnBinaryMessage
     @NonBlocking
     void onBinary(WebSocketConnection connection, Buffer frame) {
-        connection.userData().get(BRIDGE).onBinary(frame.length());
+        connection.userData().get(StreamBridge.KEY).onBinary(frame.length());
     }
 
     @OnClose
@@ -70,12 +63,12 @@ public class ChatWebSocket {
     void onClose(WebSocketConnection connection) {
         metrics.connectionClosed();
         CloseReason reason = connection.closeReason();
-        connection.userData().get(BRIDGE).onSocketClosed(reason == null ? CloseReason.ABNORMAL.getCode() : reason.getCode());
+        connection.userData().get(StreamBridge.KEY).onSocketClosed(reason == null ? CloseReason.ABNORMAL.getCode() : reason.getCode());
     }
 
     @OnError
     @NonBlocking
     void onError(WebSocketConnection connection, Throwable failure) {
-        connection.userData().get(BRIDGE).onSocketFailure(failure);
+        connection.userData().get(StreamBridge.KEY).onSocketFailure(failure);
     }
 }

@@ -1,6 +1,8 @@
 package io.grpcbridge.gateway;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -11,6 +13,37 @@ import io.smallrye.config.WithDefault;
  */
 @ConfigMapping(prefix = "gateway")
 public interface GatewayConfig {
+
+    /** Who may open a socket. */
+    Upgrade upgrade();
+
+    interface Upgrade {
+        /**
+         * Origins, besides the gateway's own, whose pages may open sockets (e.g.
+         * {@code https://app.example.com}). A browser request from any other origin gets 403.
+         */
+        Optional<List<String>> allowedOrigins();
+
+        /** Refuse requests without an Origin header (non-browser clients send none). */
+        @WithDefault("false")
+        boolean requireOrigin();
+
+        /** Open sockets at most; further upgrades get 503. */
+        @WithDefault("5000")
+        int maxConnections();
+    }
+
+    /** Graceful shutdown. */
+    Shutdown shutdown();
+
+    interface Shutdown {
+        /**
+         * On SIGTERM, how long open sockets get to receive the outputs already due before they are
+         * closed with 1001 regardless.
+         */
+        @WithDefault("5s")
+        Duration drainTimeout();
+    }
 
     /** The gRPC side. */
     Chat chat();

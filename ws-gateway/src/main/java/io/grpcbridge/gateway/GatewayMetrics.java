@@ -23,6 +23,7 @@ public class GatewayMetrics {
     private final Counter framesSent;
     private final Map<String, Counter> errorFrames = new ConcurrentHashMap<>();
     private final Map<Integer, Counter> closes = new ConcurrentHashMap<>();
+    private final Map<Integer, Counter> refusals = new ConcurrentHashMap<>();
 
     GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -45,6 +46,16 @@ public class GatewayMetrics {
 
     void connectionClosed() {
         connections.decrementAndGet();
+    }
+
+    int activeConnections() {
+        return connections.get();
+    }
+
+    /** gateway_upgrades_refused_total{status}: handshakes refused (403 origin, 503 cap or draining). */
+    void upgradeRefused(int status) {
+        refusals.computeIfAbsent(status,
+                s -> Counter.builder("gateway.upgrades.refused").tag("status", String.valueOf(s)).register(registry)).increment();
     }
 
     void streamOpened() {

@@ -1,5 +1,8 @@
 package io.grpcbridge.gateway;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -9,8 +12,10 @@ import org.jboss.logging.Logger;
 import io.grpc.Status;
 import io.grpcbridge.chat.api.Request;
 import io.grpcbridge.chat.api.Response;
+import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import io.vertx.core.Context;
 
 /**
  * Everything one socket holds: the emitter of its inputs, its {@code Chat.BidStream} call, the
@@ -21,6 +26,8 @@ import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
  */
 final class StreamBridge implements FlowControlledClientCall.Listener<Request> {
 
+    /** Where each socket keeps its bridge. */
+    static final UserData.TypedKey<StreamBridge> KEY = new UserData.TypedKey<>("stream-bridge");
     private static final Logger LOG = Logger.getLogger(StreamBridge.class);
     private static final String INVALID_ARGUMENT = Status.Code.INVALID_ARGUMENT.name();
 
@@ -29,6 +36,9 @@ final class StreamBridge implements FlowControlledClientCall.Listener<Request> {
     private final GatewayConfig.Socket limits;
     private final GatewayMetrics metrics;
     private final long openedAt = System.nanoTime();
+    private final CompletableFuture<Void> socketClosed = new CompletableFuture<>();
+    private Context eventLoop;
+    private long drainTimer = -1;
 
     private final UnicastProcessor<Request> inputs;
     private Flow.Subscription outputs;
@@ -39,6 +49,7 @@ final class StreamBridge implements FlowControlledClientCall.Listener<Request> {
     private long outputCount;
     private boolean inputEnded;
     private boolean callEnded;
+    private boolean draining;
     private boolean closing;
     private boolean released;
 
@@ -53,10 +64,32 @@ final class StreamBridge implements FlowControlledClientCall.Listener<Request> {
         this.inputs = UnicastProcessor.create(new LinkedBlockingQueue<>(limits.maxPendingInputs()), null);
     }
 
-    /** Starts the socket's call; {@code eventLoop} runs the call's callbacks on this socket's thread. */
-    void open(ChatClient chat, Executor eventLoop) {
+    /** Starts the socket's call, whose callbacks will run on {@code eventLoop}: this socket's thread. */
+    void open(ChatClient chat, Context eventLoop) {
+        this.eventLoop = eventLoop;
         metrics.streamOpened();
-        chat.bidStream(inputs, eventLoop, this).subscribe().withSubscriber(new Outputs());
+        Executor onThisSocketsThread = task -> eventLoop.runOnContext(ignored -> task.run());
+        chat.bidStream(inputs, onThisSocketsThread, this).subscribe().withSubscriber(new Outputs());
+    }
+
+    /**
+     * For a graceful shutdown: no more input, the outputs already due are delivered, then the socket
+     * closes with 1001; after {@code timeout} it closes with 1001 anyway. Completes once it is closed.
+     */
+    CompletionStage<Void> drain(Duration timeout) {
+        eventLoop.runOnContext(ignored -> {
+            if (closing) {
+                return;
+            }
+            draining = true;
+            drainTimer = eventLoop.owner().setTimer(timeout.toMillis(),
+                    id -> close(CloseRules.GOING_AWAY, "gateway restarting; outputs still due were not delivered"));
+            if (!inputEnded) {
+                inputEnded = true;
+                inputs.onComplete();
+            }
+        });
+        return socketClosed;
     }
 
     void onText(String text) {
@@ -91,6 +124,10 @@ final class StreamBridge implements FlowControlledClientCall.Listener<Request> {
     }
 
     private void accept(Request request) {
+        if (draining) {
+            sendError(Status.Code.UNAVAILABLE.name(), "gateway restarting: input not accepted");
+            return;
+        }
         if (inputEnded) {
             sendError(INVALID_ARGUMENT, "input after {\"end\":true}: the request stream is already closed");
             return;
@@ -182,6 +219,9 @@ final class StreamBridge implements FlowControlledClientCall.Listener<Request> {
             return;
         }
         released = true;
+        if (drainTimer != -1) {
+            eventLoop.owner().cancelTimer(drainTimer);
+        }
         if (!callEnded) {
             callEnded();
             outputs.cancel();
@@ -198,6 +238,7 @@ final class StreamBridge implements FlowControlledClientCall.Listener<Request> {
         LOG.infof("[%s] closed %s after %d ms: %d inputs, %d outputs", socket.id(),
                 code == CloseRules.NO_STATUS ? "without a close code" : String.valueOf(code),
                 (System.nanoTime() - openedAt) / 1_000_000, inputCount, outputCount);
+        socketClosed.complete(null);
     }
 
     private void callEnded() {
@@ -223,7 +264,11 @@ final class StreamBridge implements FlowControlledClientCall.Listener<Request> {
         @Override
         public void onComplete() {
             callEnded();
-            close(CloseRules.NORMAL, "chat ended");
+            if (draining) {
+                close(CloseRules.GOING_AWAY, "gateway restarting");
+            } else {
+                close(CloseRules.NORMAL, "chat ended");
+            }
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.grpcbridge.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
@@ -34,13 +35,15 @@ class ChatServiceOutageTest {
     }
 
     @Test
-    void serviceDownAtConnectGivesUnavailableAnd1013ThenTheNextSocketWorksOnceItIsBack() throws Exception {
+    void serviceDownMakesReadinessDownAndSocketsGetUnavailableAnd1013ThenAllRecoverWithoutRestart() throws Exception {
         FakeChatServer.stopServer();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(503));
 
         TestSocket refused = TestSocket.connect(ws);
         assertThat(errorFrameThenClose(refused)).isEqualTo(1013);
 
         FakeChatServer.restartServer();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
 
         TestSocket next = TestSocket.connect(ws).send("{\"input\":\"back\"}");
         assertThat(next.next(2)).containsExactly("{\"input\":\"back\"}", "{\"output\":\"服务端返回: back\"}");

@@ -1,0 +1,67 @@
+package io.grpcbridge.gateway;
+
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.websockets.next.HttpUpgradeCheck;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * Decides, before the WebSocket handshake completes, whether a browser may open a socket: its
+ * Origin (cross-site WebSocket hijacking), the connection cap, and whether the gateway is draining
+ * for shutdown. A refused upgrade is a plain HTTP answer (403 or 503), so no gRPC call is started.
+ */
+@ApplicationScoped
+public class UpgradeGuard implements HttpUpgradeCheck {
+
+    private static final Logger LOG = Logger.getLogger(UpgradeGuard.class);
+
+    private final GatewayConfig.Upgrade config;
+    private final GatewayMetrics metrics;
+    private final Set<String> allowedOrigins;
+    private volatile boolean draining;
+
+    UpgradeGuard(GatewayConfig config, GatewayMetrics metrics) {
+        this.config = config.upgrade();
+        this.metrics = metrics;
+        this.allowedOrigins = Set.copyOf(this.config.allowedOrigins().orElse(List.of()));
+    }
+
+    @Override
+    public Uni<CheckResult> perform(HttpUpgradeContext context) {
+        HttpServerRequest request = context.httpRequest();
+        String origin = request.getHeader("Origin");
+        if (!originAllowed(origin, request)) {
+            LOG.infof("refused an upgrade from origin %s", origin);
+            metrics.upgradeRefused(403);
+            return CheckResult.rejectUpgrade(403);
+        }
+        if (draining || metrics.activeConnections() >= config.maxConnections()) {
+            metrics.upgradeRefused(503);
+            return CheckResult.rejectUpgrade(503);
+        }
+        return CheckResult.permitUpgrade();
+    }
+
+    /** From now on, every upgrade is refused with 503: the gateway is shutting down. */
+    void startDraining() {
+        draining = true;
+    }
+
+    private boolean originAllowed(String origin, HttpServerRequest request) {
+        if (origin == null) {
+            return !config.requireOrigin();
+        }
+        return origin.equals(ownOrigin(request)) || allowedOrigins.contains(origin);
+    }
+
+    /** The origin a page served by this gateway, as the browser reached it, has. */
+    private static String ownOrigin(HttpServerRequest request) {
+        return (request.isSSL() ? "https://" : "http://") + request.authority();
+    }
+}

@@ -1,0 +1,66 @@
+package io.grpcbridge.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Cross-site WebSocket hijacking: only the gateway's own pages and allowed origins may open sockets. */
+@QuarkusTest
+@QuarkusTestResource(value = FakeChatServer.class, restrictToAnnotatedClass = true)
+class UpgradeGuardTest {
+
+    @TestHTTPResource("/ws")
+    URI ws;
+
+    @Test
+    void foreignOriginIsRefusedWith403() {
+        assertThat(handshake("https://evil.example")).isEqualTo(403);
+    }
+
+    @Test
+    void ownOriginIsAccepted() {
+        assertThat(handshake("http://" + ws.getHost() + ":" + ws.getPort())).isEqualTo(101);
+    }
+
+    @Test
+    void configuredOriginIsAccepted() {
+        // %test.gateway.upgrade.allowed-origins in application.properties
+        assertThat(handshake("https://allowed.example")).isEqualTo(101);
+    }
+
+    @Test
+    void requestWithoutOriginIsAcceptedByDefault() {
+        assertThat(handshake(null)).isEqualTo(101);
+    }
+
+    /** The HTTP status of the handshake: 101 when the socket opened. */
+    private int handshake(String origin) {
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+        if (origin != null) {
+            builder.header("Origin", origin);
+        }
+        try {
+            WebSocket socket = builder.buildAsync(URI.create(ws.toString().replaceFirst("^http", "ws")),
+                    new WebSocket.Listener() {
+                    }).orTimeout(10, TimeUnit.SECONDS).join();
+            socket.abort();
+            return 101;
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw e;
+        }
+    }
+}
