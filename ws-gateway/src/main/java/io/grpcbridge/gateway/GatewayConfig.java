@@ -92,6 +92,14 @@ public interface GatewayConfig {
         @WithDefault("4096")
         int maxPendingInputs();
 
+        /**
+         * Inputs one socket may send per second (bursts up to one second's worth). The first input
+         * over it is dropped with a RESOURCE_EXHAUSTED error frame, later ones quietly; a socket still
+         * over it a second after that error is closed with 1008.
+         */
+        @WithDefault("10000")
+        int maxInputsPerSecond();
+
         /** The same bound in bytes: the serialized size of the pending requests. */
         @WithDefault("524288")
         int maxPendingInputBytes();

@@ -1,7 +1,9 @@
 package io.grpcbridge.gateway;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Singleton;
@@ -9,6 +11,7 @@ import jakarta.inject.Singleton;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 /** Every meter the gateway exposes, named in one place (Prometheus names in the comments). */
 @Singleton
@@ -21,6 +24,7 @@ public class GatewayMetrics {
     private final AtomicInteger unwrittenFrames = new AtomicInteger();
     private final Counter framesReceived;
     private final Counter framesSent;
+    private final Timer firstOutput;
     private final Map<String, Counter> errorFrames = new ConcurrentHashMap<>();
     private final Map<Integer, Counter> closes = new ConcurrentHashMap<>();
     private final Map<Integer, Counter> refusals = new ConcurrentHashMap<>();
@@ -38,6 +42,13 @@ public class GatewayMetrics {
         // gateway_frames_received_total / gateway_frames_sent_total
         framesReceived = Counter.builder("gateway.frames.received").register(registry);
         framesSent = Counter.builder("gateway.frames.sent").register(registry);
+        // gateway_first_output_seconds: from an input to the first output after it (the round trip
+        // through chat-service as a user feels it), for inputs that arrive while no output is due.
+        firstOutput = Timer.builder("gateway.first.output")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
     }
 
     void connectionOpened() {
@@ -72,6 +83,10 @@ public class GatewayMetrics {
 
     void unwrittenFrames(int delta) {
         unwrittenFrames.addAndGet(delta);
+    }
+
+    void firstOutputAfter(long nanos) {
+        firstOutput.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     void frameReceived() {

@@ -37,6 +37,9 @@ final class StreamBridge implements FlowControlledClientCall.Listener<Request> {
     private final GatewayMetrics metrics;
     private final long openedAt = System.nanoTime();
     private final CompletableFuture<Void> socketClosed = new CompletableFuture<>();
+    private final InputRateLimit inputRate;
+    /** When the oldest input not yet followed by any output was accepted; 0 when none waits. */
+    private long awaitingOutputSince;
     private Context eventLoop;
     private long drainTimer = -1;
 
@@ -59,6 +62,7 @@ final class StreamBridge implements FlowControlledClientCall.Listener<Request> {
         this.codec = codec;
         this.limits = limits;
         this.metrics = metrics;
+        this.inputRate = new InputRateLimit(limits.maxInputsPerSecond(), openedAt);
         // The emitter of the call's request stream: a bounded queue (allocated as it fills), and
         // emitted to only below that bound.
         this.inputs = UnicastProcessor.create(new LinkedBlockingQueue<>(limits.maxPendingInputs()), null);
@@ -132,6 +136,23 @@ final class StreamBridge implements FlowControlledClientCall.Listener<Request> {
             sendError(INVALID_ARGUMENT, "input after {\"end\":true}: the request stream is already closed");
             return;
         }
+        long now = System.nanoTime();
+        switch (inputRate.take(now)) {
+            case REJECT_AND_WARN -> {
+                sendError(Status.Code.RESOURCE_EXHAUSTED.name(),
+                        "more than " + limits.maxInputsPerSecond() + " inputs a second: inputs are dropped");
+                return;
+            }
+            case REJECT -> {
+                return;
+            }
+            case CLOSE -> {
+                close(CloseRules.POLICY_VIOLATION, "more than " + limits.maxInputsPerSecond() + " inputs a second");
+                return;
+            }
+            case ACCEPT -> {
+            }
+        }
         int size = request.getSerializedSize();
         if (pendingInputs >= limits.maxPendingInputs() || pendingInputBytes + size > limits.maxPendingInputBytes()) {
             close(CloseRules.POLICY_VIOLATION, "more than " + limits.maxPendingInputs() + " inputs or "
@@ -139,6 +160,9 @@ final class StreamBridge implements FlowControlledClientCall.Listener<Request> {
             return;
         }
         inputCount++;
+        if (awaitingOutputSince == 0) {
+            awaitingOutputSince = now;
+        }
         send(codec.encode(request), false);
         pendingInputs++;
         pendingInputBytes += size;
@@ -258,6 +282,10 @@ final class StreamBridge implements FlowControlledClientCall.Listener<Request> {
         @Override
         public void onNext(Response response) {
             outputCount++;
+            if (awaitingOutputSince != 0) {
+                metrics.firstOutputAfter(System.nanoTime() - awaitingOutputSince);
+                awaitingOutputSince = 0;
+            }
             send(codec.encode(response), true);
         }
 
