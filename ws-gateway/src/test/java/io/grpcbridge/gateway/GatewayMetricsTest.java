@@ -28,8 +28,8 @@ class GatewayMetricsTest {
     @Test
     void roundTripsErrorsAndClosesAreCounted() throws Exception {
         double roundTrips = Prometheus.sample(root, "gateway_first_output_seconds_count");
-        double errors = Prometheus.sample(root, "gateway_error_frames_total");
-        double closes1000 = Prometheus.sample(root, "gateway_closes_total");
+        double errors = Prometheus.sum(root, "gateway_error_frames_total", "code=\"INVALID_ARGUMENT\"");
+        double closes1000 = Prometheus.sum(root, "gateway_closes_total", "code=\"1000\"");
         double received = Prometheus.sample(root, "gateway_frames_received_total");
 
         TestSocket socket = TestSocket.connect(ws).send("{\"input\":\"a\"}");
@@ -42,8 +42,8 @@ class GatewayMetricsTest {
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(Prometheus.sample(root, "gateway_first_output_seconds_count")).isEqualTo(roundTrips + 2);
-            assertThat(Prometheus.sample(root, "gateway_error_frames_total")).isEqualTo(errors + 1);
-            assertThat(Prometheus.sample(root, "gateway_closes_total")).isEqualTo(closes1000 + 1);
+            assertThat(Prometheus.sum(root, "gateway_error_frames_total", "code=\"INVALID_ARGUMENT\"")).isEqualTo(errors + 1);
+            assertThat(Prometheus.sum(root, "gateway_closes_total", "code=\"1000\"")).isEqualTo(closes1000 + 1);
             assertThat(Prometheus.sample(root, "gateway_frames_received_total")).isEqualTo(received + 3);
         });
     }
