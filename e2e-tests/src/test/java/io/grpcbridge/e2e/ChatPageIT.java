@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
@@ -43,8 +44,8 @@ class ChatPageIT {
             };
             """;
 
-    static ServiceProcess chat;
-    static ServiceProcess gateway;
+    @RegisterExtension
+    static final Pair pair = Pair.perClass();
     static Playwright playwright;
     static Browser browser;
 
@@ -54,7 +55,7 @@ class ChatPageIT {
     private final List<String> pageErrors = new CopyOnWriteArrayList<>();
 
     @BeforeAll
-    static void startThePairAndABrowser() {
+    static void startABrowser() {
         if (!Files.isExecutable(CHROMIUM)) {
             String missing = CHROMIUM + " is missing: the browser tests need Debian's chromium package";
             if (System.getenv("CI") != null) {
@@ -63,8 +64,6 @@ class ChatPageIT {
             Assumptions.abort(missing);
         }
         PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
-        chat = ServiceProcess.chatService().start();
-        gateway = ServiceProcess.gateway(chat).start();
         playwright = Playwright.create();
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
                 .setExecutablePath(CHROMIUM)
@@ -74,15 +73,9 @@ class ChatPageIT {
     }
 
     @AfterAll
-    static void stopEverything() throws InterruptedException {
+    static void closeTheBrowser() {
         if (playwright != null) {
             playwright.close();
-        }
-        if (gateway != null) {
-            gateway.stop();
-        }
-        if (chat != null) {
-            chat.stop();
         }
     }
 
@@ -174,13 +167,13 @@ class ChatPageIT {
         chatPage.type("before");
         assertThat(chatPage.lines("output")).hasText(new String[] {"服务端返回: before"});
 
-        chat.kill();
+        pair.chat().kill();
         try {
             assertThat(chatPage.lines("error").first()).containsText("UNAVAILABLE");
             assertThat(chatPage.state).hasAttribute("data-state", "reconnecting");
             assertThat(chatPage.stateDetail).containsText("1013");
         } finally {
-            chat.start();
+            pair.chat().start();
         }
         // The gateway opens a socket before its gRPC call is up (there is no "ready" frame), so a socket
         // opened during the outage can still fail after chat-service is back: wait until it answers.
@@ -252,7 +245,7 @@ class ChatPageIT {
     }
 
     private static boolean gatewayAnswers() throws InterruptedException {
-        TestSocket probe = TestSocket.connect(gateway.ws()).send("{\"input\":\"probe\"}");
+        TestSocket probe = TestSocket.connect(pair.gateway().ws()).send("{\"input\":\"probe\"}");
         try {
             return probe.next(2).contains("{\"output\":\"服务端返回: probe\"}");
         } finally {
@@ -281,7 +274,7 @@ class ChatPageIT {
         });
         page.onPageError(pageErrors::add);
         page.onWebSocket(socket -> socket.onFrameSent(frame -> sentFrames.add(frame.text())));
-        page.navigate(gateway.uri().toString());
+        page.navigate(pair.gateway().uri().toString());
         ChatPage chatPage = new ChatPage(page);
         assertThat(chatPage.state).hasAttribute("data-state", "connected");
         return chatPage;

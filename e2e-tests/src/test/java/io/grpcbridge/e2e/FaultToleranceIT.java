@@ -10,9 +10,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.grpcbridge.testing.Prometheus;
 import io.grpcbridge.testing.TestSocket;
@@ -20,46 +19,34 @@ import io.grpcbridge.testing.TestSocket;
 /** Faults the pair must survive: a crashed chat-service, and thousands of sockets that come and go. */
 class FaultToleranceIT {
 
-    static ServiceProcess chat;
-    static ServiceProcess gateway;
-
-    @BeforeAll
-    static void startThePair() {
-        chat = ServiceProcess.chatService().start();
-        gateway = ServiceProcess.gateway(chat).start();
-    }
-
-    @AfterAll
-    static void stopThePair() throws InterruptedException {
-        gateway.stop();
-        chat.stop();
-    }
+    @RegisterExtension
+    static final Pair pair = Pair.perClass();
 
     @Test
     void chatServiceKilledWith100SocketsOpenFailsEachSocketAndTheGatewayRecoversWithoutRestart() throws Exception {
-        await().atMost(Duration.ofSeconds(20)).until(() -> gateway.answers("/q/health/ready"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> pair.gateway().answers("/q/health/ready"));
         List<TestSocket> sockets = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            TestSocket socket = TestSocket.connect(gateway.ws()).send("{\"input\":\"s" + i + "\"}");
+            TestSocket socket = TestSocket.connect(pair.gateway().ws()).send("{\"input\":\"s" + i + "\"}");
             assertThat(socket.next(2)).endsWith("{\"output\":\"服务端返回: s" + i + "\"}");
             sockets.add(socket);
         }
 
-        chat.kill();
+        pair.chat().kill();
 
         for (TestSocket socket : sockets) {
             assertThat(socket.next()).startsWith("{\"error\":{\"code\":\"");
             assertThat(socket.awaitClose().code()).isIn(1011, 1013);
         }
-        assertThat(gateway.answers("/q/health/live")).isTrue();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !gateway.answers("/q/health/ready"));
-        assertThat(Prometheus.sample(gateway.uri(), "gateway_streams_active")).isZero();
-        assertThat(Prometheus.sample(gateway.uri(), "gateway_connections_active")).isZero();
+        assertThat(pair.gateway().answers("/q/health/live")).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !pair.gateway().answers("/q/health/ready"));
+        assertThat(Prometheus.sample(pair.gateway().uri(), "gateway_streams_active")).isZero();
+        assertThat(Prometheus.sample(pair.gateway().uri(), "gateway_connections_active")).isZero();
 
-        chat.start();
+        pair.chat().start();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.answers("/q/health/ready"));
-        TestSocket next = TestSocket.connect(gateway.ws()).send("{\"input\":\"back\"}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> pair.gateway().answers("/q/health/ready"));
+        TestSocket next = TestSocket.connect(pair.gateway().ws()).send("{\"input\":\"back\"}");
         assertThat(next.next(2)).containsExactly("{\"input\":\"back\"}", "{\"output\":\"服务端返回: back\"}");
     }
 
@@ -71,9 +58,9 @@ class FaultToleranceIT {
         roundTrips(5_000);
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            assertThat(Prometheus.sample(gateway.uri(), "gateway_connections_active")).isEqualTo(before.connections);
-            assertThat(Prometheus.sample(gateway.uri(), "gateway_streams_active")).isEqualTo(before.streams);
-            assertThat(Prometheus.sample(chat.uri(), "chat_streams_active")).isEqualTo(before.serviceStreams);
+            assertThat(Prometheus.sample(pair.gateway().uri(), "gateway_connections_active")).isEqualTo(before.connections);
+            assertThat(Prometheus.sample(pair.gateway().uri(), "gateway_streams_active")).isEqualTo(before.streams);
+            assertThat(Prometheus.sample(pair.chat().uri(), "chat_streams_active")).isEqualTo(before.serviceStreams);
         });
         Baseline after = Baseline.take();
         System.out.printf("5,000 cycles: gateway heap after GC %d -> %d KiB, threads %.0f -> %.0f; "
@@ -94,7 +81,7 @@ class FaultToleranceIT {
             for (int i = 0; i < cycles; i++) {
                 int cycle = i;
                 done.add(clients.submit(() -> {
-                    TestSocket socket = TestSocket.connect(gateway.ws()).send("{\"input\":\"c" + cycle + "\"}");
+                    TestSocket socket = TestSocket.connect(pair.gateway().ws()).send("{\"input\":\"c" + cycle + "\"}");
                     assertThat(socket.next(2)).endsWith("{\"output\":\"服务端返回: c" + cycle + "\"}");
                     if (cycle % 2 == 0) {
                         socket.closeNormally();
@@ -116,12 +103,12 @@ class FaultToleranceIT {
             double gatewayThreads, double chatThreads) {
         static Baseline take() throws Exception {
             return new Baseline(
-                    Prometheus.sample(gateway.uri(), "gateway_connections_active"),
-                    Prometheus.sample(gateway.uri(), "gateway_streams_active"),
-                    Prometheus.sample(chat.uri(), "chat_streams_active"),
-                    Heap.afterGc(gateway), Heap.afterGc(chat),
-                    Prometheus.sample(gateway.uri(), "jvm_threads_live_threads"),
-                    Prometheus.sample(chat.uri(), "jvm_threads_live_threads"));
+                    Prometheus.sample(pair.gateway().uri(), "gateway_connections_active"),
+                    Prometheus.sample(pair.gateway().uri(), "gateway_streams_active"),
+                    Prometheus.sample(pair.chat().uri(), "chat_streams_active"),
+                    Heap.afterGc(pair.gateway()), Heap.afterGc(pair.chat()),
+                    Prometheus.sample(pair.gateway().uri(), "jvm_threads_live_threads"),
+                    Prometheus.sample(pair.chat().uri(), "jvm_threads_live_threads"));
         }
     }
 }

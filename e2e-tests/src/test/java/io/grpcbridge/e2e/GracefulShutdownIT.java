@@ -8,9 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.grpcbridge.testing.Prometheus;
 import io.grpcbridge.testing.TestSocket;
@@ -23,40 +22,28 @@ class GracefulShutdownIT {
 
     static final int SOCKETS = 20;
 
-    ServiceProcess chat;
-    ServiceProcess gateway;
-
-    @BeforeEach
-    void startThePair() {
-        chat = ServiceProcess.chatService().start();
-        gateway = ServiceProcess.gateway(chat).start();
-    }
-
-    @AfterEach
-    void stopThePair() throws InterruptedException {
-        gateway.stop();
-        chat.stop();
-    }
+    @RegisterExtension
+    final Pair pair = Pair.perTest();
 
     @Test
     void gatewaySigtermDeliversTheOutputsAlreadyDueThenCloses1001() throws Exception {
         List<TestSocket> sockets = socketsWithTenOutputsProduced();
 
-        gateway.terminate();
+        pair.gateway().terminate();
 
         for (TestSocket socket : sockets) {
             socket.read(Long.MAX_VALUE);
             assertThat(socket.next(11)).containsExactlyElementsOf(streamFrames());
             assertThat(socket.awaitClose().code()).isEqualTo(1001);
         }
-        assertThat(gateway.exitsWithin(Duration.ofSeconds(15))).isTrue();
+        assertThat(pair.gateway().exitsWithin(Duration.ofSeconds(15))).isTrue();
     }
 
     @Test
     void chatServiceSigtermLetsTheOutputsAlreadyProducedThroughThenSocketsGet1013() throws Exception {
         List<TestSocket> sockets = socketsWithTenOutputsProduced();
 
-        chat.terminate();
+        pair.chat().terminate();
 
         for (TestSocket socket : sockets) {
             socket.read(Long.MAX_VALUE);
@@ -64,18 +51,18 @@ class GracefulShutdownIT {
             assertThat(socket.next()).startsWith("{\"error\":{\"code\":\"UNAVAILABLE\"");
             assertThat(socket.awaitClose().code()).isEqualTo(1013);
         }
-        assertThat(chat.exitsWithin(Duration.ofSeconds(15))).isTrue();
+        assertThat(pair.chat().exitsWithin(Duration.ofSeconds(15))).isTrue();
     }
 
     /** Sockets that asked for 返回数据流 and read nothing yet, once chat-service has produced every output. */
     private List<TestSocket> socketsWithTenOutputsProduced() throws Exception {
-        double producedBefore = Prometheus.sample(chat.uri(), "chat_responses_sent_total");
+        double producedBefore = Prometheus.sample(pair.chat().uri(), "chat_responses_sent_total");
         List<TestSocket> sockets = new ArrayList<>();
         for (int i = 0; i < SOCKETS; i++) {
-            sockets.add(TestSocket.connectWithoutReading(gateway.ws()).send("{\"input\":\"返回数据流\"}"));
+            sockets.add(TestSocket.connectWithoutReading(pair.gateway().ws()).send("{\"input\":\"返回数据流\"}"));
         }
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> Prometheus.sample(chat.uri(), "chat_responses_sent_total") - producedBefore == SOCKETS * 10);
+                .until(() -> Prometheus.sample(pair.chat().uri(), "chat_responses_sent_total") - producedBefore == SOCKETS * 10);
         return sockets;
     }
 

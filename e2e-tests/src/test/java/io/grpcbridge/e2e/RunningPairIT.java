@@ -8,9 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.grpcbridge.testing.Prometheus;
 import io.grpcbridge.testing.TestSocket;
@@ -18,24 +17,12 @@ import io.grpcbridge.testing.TestSocket;
 /** The packaged chat-service and ws-gateway as two processes, driven through sockets as a browser would. */
 class RunningPairIT {
 
-    static ServiceProcess chat;
-    static ServiceProcess gateway;
-
-    @BeforeAll
-    static void startThePair() {
-        chat = ServiceProcess.chatService().start();
-        gateway = ServiceProcess.gateway(chat).start();
-    }
-
-    @AfterAll
-    static void stopThePair() throws InterruptedException {
-        gateway.stop();
-        chat.stop();
-    }
+    @RegisterExtension
+    static final Pair pair = Pair.perClass();
 
     @Test
     void theSeedsThreeCommandsWorkThroughTheGateway() throws Exception {
-        TestSocket socket = TestSocket.connect(gateway.ws())
+        TestSocket socket = TestSocket.connect(pair.gateway().ws())
                 .send("{\"input\":\"hello\"}", "{\"input\":\"返回数据流\"}", "{\"input\":\"结束对话\"}");
 
         List<String> expected = new ArrayList<>(List.of("{\"input\":\"hello\"}", "{\"output\":\"服务端返回: hello\"}",
@@ -52,20 +39,20 @@ class RunningPairIT {
 
     @Test
     void abruptDisconnectsReturnTheGaugesOfBothServicesToTheirBaseline() throws Exception {
-        double connections = Prometheus.sample(gateway.uri(), "gateway_connections_active");
-        double streams = Prometheus.sample(gateway.uri(), "gateway_streams_active");
-        double serviceStreams = Prometheus.sample(chat.uri(), "chat_streams_active");
+        double connections = Prometheus.sample(pair.gateway().uri(), "gateway_connections_active");
+        double streams = Prometheus.sample(pair.gateway().uri(), "gateway_streams_active");
+        double serviceStreams = Prometheus.sample(pair.chat().uri(), "chat_streams_active");
 
         for (int i = 0; i < 50; i++) {
-            TestSocket socket = TestSocket.connect(gateway.ws()).send("{\"input\":\"返回数据流\"}");
+            TestSocket socket = TestSocket.connect(pair.gateway().ws()).send("{\"input\":\"返回数据流\"}");
             socket.next(2);
             socket.abort();
         }
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            assertThat(Prometheus.sample(gateway.uri(), "gateway_connections_active")).isEqualTo(connections);
-            assertThat(Prometheus.sample(gateway.uri(), "gateway_streams_active")).isEqualTo(streams);
-            assertThat(Prometheus.sample(chat.uri(), "chat_streams_active")).isEqualTo(serviceStreams);
+            assertThat(Prometheus.sample(pair.gateway().uri(), "gateway_connections_active")).isEqualTo(connections);
+            assertThat(Prometheus.sample(pair.gateway().uri(), "gateway_streams_active")).isEqualTo(streams);
+            assertThat(Prometheus.sample(pair.chat().uri(), "chat_streams_active")).isEqualTo(serviceStreams);
         });
     }
 }

@@ -10,9 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.grpcbridge.testing.Prometheus;
 import io.grpcbridge.testing.TestSocket;
@@ -23,38 +22,26 @@ import io.grpcbridge.testing.TestSocket;
  */
 class SlowReaderIT {
 
-    static ServiceProcess chat;
-    static ServiceProcess gateway;
-
-    @BeforeAll
-    static void startThePair() {
-        chat = ServiceProcess.chatService().start();
-        gateway = ServiceProcess.gateway(chat).start();
-    }
-
-    @AfterAll
-    static void stopThePair() throws InterruptedException {
-        gateway.stop();
-        chat.stop();
-    }
+    @RegisterExtension
+    static final Pair pair = Pair.perClass();
 
     @Test
     void clientThatStopsReadingHoldsBackTheServiceAndThenGetsEveryOutputInOrder() throws Exception {
-        TestSocket warmUp = TestSocket.connect(gateway.ws()).send("{\"input\":\"返回数据流\"}");
+        TestSocket warmUp = TestSocket.connect(pair.gateway().ws()).send("{\"input\":\"返回数据流\"}");
         warmUp.next(11);
-        long heapBefore = Heap.afterGc(gateway);
-        double producedBefore = Prometheus.sample(chat.uri(), "chat_responses_sent_total");
+        long heapBefore = Heap.afterGc(pair.gateway());
+        double producedBefore = Prometheus.sample(pair.chat().uri(), "chat_responses_sent_total");
 
-        TestSocket socket = TestSocket.connectWithoutReading(gateway.ws());
+        TestSocket socket = TestSocket.connectWithoutReading(pair.gateway().ws());
         socket.send(Collections.nCopies(2_000, "{\"input\":\"返回数据流\"}").toArray(String[]::new));
-        awaitStalls(() -> (long) Prometheus.sample(chat.uri(), "chat_responses_sent_total"));
+        awaitStalls(() -> (long) Prometheus.sample(pair.chat().uri(), "chat_responses_sent_total"));
 
-        double produced = Prometheus.sample(chat.uri(), "chat_responses_sent_total") - producedBefore;
-        long heapGrowth = Heap.afterGc(gateway) - heapBefore;
+        double produced = Prometheus.sample(pair.chat().uri(), "chat_responses_sent_total") - producedBefore;
+        long heapGrowth = Heap.afterGc(pair.gateway()) - heapBefore;
         System.out.printf("slow reader: service produced %.0f of 20000 while the client read nothing; "
                 + "gateway heap growth %d KiB; unwritten frames %.0f; pending inputs %.0f%n", produced, heapGrowth / 1024,
-                Prometheus.sample(gateway.uri(), "gateway_frames_unwritten"),
-                Prometheus.sample(gateway.uri(), "gateway_inputs_pending"));
+                Prometheus.sample(pair.gateway().uri(), "gateway_frames_unwritten"),
+                Prometheus.sample(pair.gateway().uri(), "gateway_inputs_pending"));
         assertThat(heapGrowth).isLessThan(32L * 1024 * 1024);
 
         socket.read(Long.MAX_VALUE);
