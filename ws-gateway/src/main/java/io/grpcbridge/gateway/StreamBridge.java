@@ -38,13 +38,13 @@ final class StreamBridge implements FlowControlledClientCall.Listener<Request> {
     private final long openedAt = System.nanoTime();
     private final CompletableFuture<Void> socketClosed = new CompletableFuture<>();
     private final InputRateLimit inputRate;
+    private final UnicastProcessor<Request> inputs;
+
+    private Context eventLoop;
+    private Flow.Subscription outputs;
+    private long drainTimer = -1;
     /** When the oldest input not yet followed by any output was accepted; 0 when none waits. */
     private long awaitingOutputSince;
-    private Context eventLoop;
-    private long drainTimer = -1;
-
-    private final UnicastProcessor<Request> inputs;
-    private Flow.Subscription outputs;
     private int pendingInputs;
     private long pendingInputBytes;
     private int unwrittenFrames;
@@ -159,11 +159,14 @@ final class StreamBridge implements FlowControlledClientCall.Listener<Request> {
                     + limits.maxPendingInputBytes() + " bytes waiting for chat-service");
             return;
         }
+        send(codec.encode(request), false);
+        if (closing) {
+            return; // the echo found the client not reading
+        }
         inputCount++;
         if (awaitingOutputSince == 0) {
             awaitingOutputSince = now;
         }
-        send(codec.encode(request), false);
         pendingInputs++;
         pendingInputBytes += size;
         metrics.pendingInputs(1);
@@ -291,6 +294,9 @@ final class StreamBridge implements FlowControlledClientCall.Listener<Request> {
 
         @Override
         public void onComplete() {
+            if (callEnded) {
+                return;
+            }
             callEnded();
             if (draining) {
                 close(CloseRules.GOING_AWAY, "gateway restarting");
