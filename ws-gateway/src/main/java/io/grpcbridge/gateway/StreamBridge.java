@@ -72,7 +72,9 @@ final class StreamBridge implements FlowControlledClientCall.Listener<Request> {
     void open(ChatClient chat, Context eventLoop) {
         this.eventLoop = eventLoop;
         metrics.streamOpened();
-        Executor onThisSocketsThread = task -> eventLoop.runOnContext(ignored -> task.run());
+        // The call's callbacks run on this socket's thread, in the trace of the socket's upgrade.
+        Executor onThisSocketsThread = socket.userData().get(UpgradeGuard.UPGRADE_TRACE)
+                .wrap((Executor) task -> eventLoop.runOnContext(ignored -> task.run()));
         chat.bidStream(inputs, onThisSocketsThread, this).subscribe().withSubscriber(new Outputs());
     }
 

@@ -7,7 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.opentelemetry.context.Context;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
+import io.quarkus.websockets.next.UserData;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -15,10 +17,13 @@ import io.vertx.core.http.HttpServerRequest;
  * Decides, before the WebSocket handshake completes, whether a browser may open a socket: its
  * Origin (cross-site WebSocket hijacking), the connection cap, and whether the gateway is draining
  * for shutdown. A refused upgrade is a plain HTTP answer (403 or 503), so no gRPC call is started.
+ * A permitted one keeps the trace context of its HTTP request, for the socket's gRPC call to join.
  */
 @ApplicationScoped
 public class UpgradeGuard implements HttpUpgradeCheck {
 
+    /** The OpenTelemetry context of the upgrade request (the root context when tracing is off). */
+    static final UserData.TypedKey<Context> UPGRADE_TRACE = new UserData.TypedKey<>("upgrade-trace");
     private static final Logger LOG = Logger.getLogger(UpgradeGuard.class);
 
     private final GatewayConfig.Upgrade config;
@@ -45,6 +50,8 @@ public class UpgradeGuard implements HttpUpgradeCheck {
             metrics.upgradeRefused(503);
             return CheckResult.rejectUpgrade(503);
         }
+        // websockets-next runs @OnOpen outside the request's trace; the socket's bridge restores it.
+        context.userData().put(UPGRADE_TRACE, Context.current());
         return CheckResult.permitUpgrade();
     }
 
