@@ -4,6 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+for port in 3000 8080; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "[dev] port $port is already in use: stop what listens there first" >&2
+    exit 1
+  fi
+done
+
 ./mvnw -B -q install -DskipTests -pl test-support   # the only module the others need from the local repository
 
 pids=()
