@@ -72,9 +72,12 @@ final class StreamBridge implements FlowControlledClientCall.Listener<Request> {
     void open(ChatClient chat, Context eventLoop) {
         this.eventLoop = eventLoop;
         metrics.streamOpened();
-        // The call's callbacks run on this socket's thread, in the trace of the socket's upgrade.
-        Executor onThisSocketsThread = socket.userData().get(UpgradeGuard.UPGRADE_TRACE)
-                .wrap((Executor) task -> eventLoop.runOnContext(ignored -> task.run()));
+        Executor onThisSocketsThread = task -> eventLoop.runOnContext(ignored -> task.run());
+        io.opentelemetry.context.Context upgradeTrace = socket.userData().get(UpgradeGuard.UPGRADE_TRACE);
+        if (upgradeTrace != io.opentelemetry.context.Context.root()) {
+            // Tracing is on: the call (and so its client span) starts in the trace of the upgrade.
+            onThisSocketsThread = upgradeTrace.wrap(onThisSocketsThread);
+        }
         chat.bidStream(inputs, onThisSocketsThread, this).subscribe().withSubscriber(new Outputs());
     }
 
