@@ -24,7 +24,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
-/** With tracing switched on, a socket's gRPC call belongs to the trace of its HTTP upgrade. */
+/** With tracing built in and switched on, a socket's gRPC call belongs to the trace of its HTTP upgrade. */
 @QuarkusTest
 @TestProfile(TracingTest.TracingOn.class)
 @QuarkusTestResource(value = FakeChatServer.class, restrictToAnnotatedClass = true)
@@ -33,7 +33,8 @@ class TracingTest {
     public static class TracingOn implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.otel.sdk.disabled", "false", "quarkus.otel.bsp.schedule.delay", "0");
+            return Map.of("quarkus.otel.enabled", "true", "quarkus.otel.sdk.disabled", "false",
+                    "quarkus.otel.bsp.schedule.delay", "0");
         }
     }
 
