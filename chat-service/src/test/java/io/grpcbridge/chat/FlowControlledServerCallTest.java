@@ -117,9 +117,11 @@ class FlowControlledServerCallTest {
         // one message may be in flight, nothing more, while the logic holds its first input.
         assertThat(sent.get()).isLessThanOrEqualTo((WINDOW_BYTES + 32 * 1024) / 105 + 1);
 
-        release.complete(null);
+        // Stop sending before the logic resumes: a send from the onReady thread racing the half-close
+        // below would cancel the call (a ClientCallStreamObserver is not thread-safe).
         client.onReady = () -> {
         };
+        release.complete(null);
         client.requests.onCompleted();
         assertThat(client.closed.get(20, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
         assertThat(client.outputs).hasSize(sent.get());
