@@ -5,6 +5,7 @@ import java.io.StringReader;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -47,6 +48,8 @@ public final class FrameCodec<I extends Message> {
     }
 
     private final I requestPrototype;
+    /** The request's fields by their JSON name (protobuf's lowerCamelCase of the .proto name). */
+    private final Map<String, FieldDescriptor> fieldsByJsonName;
     private final JsonFormat.Parser parser = JsonFormat.parser();
     private final JsonFormat.Printer printer = JsonFormat.printer()
             .omittingInsignificantWhitespace()
@@ -55,6 +58,8 @@ public final class FrameCodec<I extends Message> {
 
     public FrameCodec(I requestPrototype) {
         this.requestPrototype = requestPrototype;
+        this.fieldsByJsonName = requestPrototype.getDescriptorForType().getFields().stream()
+                .collect(Collectors.toUnmodifiableMap(FieldDescriptor::getJsonName, field -> field));
         this.expectedShape = "a frame is " + encode(requestPrototype) + " or {\"end\":true}";
     }
 
@@ -136,19 +141,18 @@ public final class FrameCodec<I extends Message> {
 
     /** Returns what is wrong with the frame's fields, or null when it is a complete request. */
     private String checkFields(JsonObject frame) {
-        var descriptor = requestPrototype.getDescriptorForType();
         for (Map.Entry<String, JsonElement> member : frame.entrySet()) {
-            FieldDescriptor field = descriptor.findFieldByName(member.getKey());
-            if (field == null || !field.getJsonName().equals(member.getKey())) {
+            FieldDescriptor field = fieldsByJsonName.get(member.getKey());
+            if (field == null) {
                 return "unknown field \"" + member.getKey() + "\"; " + expectedShape;
             }
             if (!hasJsonTypeOf(field, member.getValue())) {
                 return "\"" + field.getJsonName() + "\" must be a " + field.getJavaType().name().toLowerCase();
             }
         }
-        for (FieldDescriptor field : descriptor.getFields()) {
-            if (!frame.has(field.getJsonName())) {
-                return "missing \"" + field.getJsonName() + "\"; " + expectedShape;
+        for (String jsonName : fieldsByJsonName.keySet()) {
+            if (!frame.has(jsonName)) {
+                return "missing \"" + jsonName + "\"; " + expectedShape;
             }
         }
         return null;
