@@ -8,6 +8,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.helpers.Subscriptions;
 
 /**
  * Runs a Mutiny bidirectional stream ({@code Multi<O> logic(Multi<I>)}) under gRPC flow control,
@@ -85,8 +86,7 @@ public final class FlowControlledServerCall<I, O> {
         @Override
         public void subscribe(Flow.Subscriber<? super I> newSubscriber) {
             if (subscriber != null) {
-                newSubscriber.onSubscribe(this);
-                newSubscriber.onError(new IllegalStateException("the requests of a call can be subscribed to once"));
+                Subscriptions.fail(newSubscriber, new IllegalStateException("the requests of a call can be subscribed to once"));
                 return;
             }
             subscriber = newSubscriber;

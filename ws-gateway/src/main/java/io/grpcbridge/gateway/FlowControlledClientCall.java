@@ -80,9 +80,7 @@ public final class FlowControlledClientCall<I, O> implements ClientResponseObser
 
     @Override
     public void cancel() {
-        if (!done) {
-            done = true;
-            pump.cancel();
+        if (finish()) {
             call.cancel("the response subscriber cancelled", null);
         }
     }
@@ -96,20 +94,26 @@ public final class FlowControlledClientCall<I, O> implements ClientResponseObser
 
     @Override
     public void onError(Throwable failure) {
-        if (!done) {
-            done = true;
-            pump.cancel();
+        if (finish()) {
             responses.onError(failure);
         }
     }
 
     @Override
     public void onCompleted() {
-        if (!done) {
-            done = true;
-            pump.cancel();
+        if (finish()) {
             responses.onComplete();
         }
+    }
+
+    /** Ends the call once, however it ends; false when it had already ended. */
+    private boolean finish() {
+        if (done) {
+            return false;
+        }
+        done = true;
+        pump.cancel();
+        return true;
     }
 
     /** Requests -> gRPC: one at a time, while the call can take it. */
