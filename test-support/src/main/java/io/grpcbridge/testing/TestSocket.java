@@ -9,11 +9,13 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A browser stand-in over a real socket (the JDK's WebSocket client): records every text frame and
@@ -40,18 +42,34 @@ public final class TestSocket implements WebSocket.Listener {
     }
 
     public static TestSocket connect(URI uri) {
-        return open(uri, true);
+        return open(uri, true, handshake -> {
+        });
     }
 
     /** Connects and reads nothing until {@link #read(long)}. */
     public static TestSocket connectWithoutReading(URI uri) {
-        return open(uri, false);
+        return open(uri, false, handshake -> {
+        });
     }
 
-    private static TestSocket open(URI uri, boolean reading) {
+    /** Connects with a bearer token, sent as a browser must: in the subprotocols it offers. */
+    public static TestSocket connectWithToken(URI uri, String token) {
+        List<String> offered = TestTokens.subprotocolsCarrying(token);
+        return open(uri, true, handshake -> handshake.subprotocols(offered.get(0),
+                offered.subList(1, offered.size()).toArray(String[]::new)));
+    }
+
+    /** Connects with extra headers on the upgrade request, as a non-browser client may. */
+    public static TestSocket connectWithHeaders(URI uri, Map<String, String> headers) {
+        return open(uri, true, handshake -> headers.forEach(handshake::header));
+    }
+
+    private static TestSocket open(URI uri, boolean reading, Consumer<WebSocket.Builder> handshake) {
         TestSocket listener = new TestSocket(reading);
         URI wsUri = URI.create(uri.toString().replaceFirst("^http", "ws"));
-        listener.socket = HTTP.newWebSocketBuilder().buildAsync(wsUri, listener).orTimeout(20, TimeUnit.SECONDS).join();
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder();
+        handshake.accept(builder);
+        listener.socket = builder.buildAsync(wsUri, listener).orTimeout(20, TimeUnit.SECONDS).join();
         return listener;
     }
 

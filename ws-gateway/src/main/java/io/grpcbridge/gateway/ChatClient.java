@@ -7,6 +7,8 @@ import jakarta.inject.Singleton;
 import io.grpc.Channel;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.grpcbridge.chat.api.ChatGrpc;
 import io.grpcbridge.chat.api.Request;
 import io.grpcbridge.chat.api.Response;
@@ -30,11 +32,15 @@ public class ChatClient {
     }
 
     /**
-     * One call: {@code requests} in, responses out. The call's callbacks, and the subscriber's
-     * signals, run on {@code executor}: the socket's own event loop.
+     * One call: {@code requests} in, responses out, with {@code metadata} (may be null) as its
+     * headers. The call's callbacks, and the subscriber's signals, run on {@code executor}: the
+     * socket's own event loop.
      */
-    Multi<Response> bidStream(Multi<Request> requests, Executor executor, FlowControlledClientCall.Listener<Request> listener) {
-        ChatGrpc.ChatStub stub = ChatGrpc.newStub(channel).withExecutor(executor);
+    Multi<Response> bidStream(Multi<Request> requests, Metadata metadata, Executor executor,
+            FlowControlledClientCall.Listener<Request> listener) {
+        ChatGrpc.ChatStub plain = ChatGrpc.newStub(channel).withExecutor(executor);
+        ChatGrpc.ChatStub stub = metadata == null ? plain
+                : plain.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
         return reconnectedIfFailing()
                 .emitOn(executor)
                 .onItem().transformToMulti(ready -> FlowControlledClientCall.call(stub::bidStream, requests, listener));

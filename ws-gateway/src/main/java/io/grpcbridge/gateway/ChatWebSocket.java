@@ -40,7 +40,8 @@ public class ChatWebSocket {
     @NonBlocking
     void onOpen(WebSocketConnection connection) {
         metrics.connectionOpened();
-        LOG.infof("[%s] opened from %s", connection.id(), connection.handshakeRequest().remoteAddress());
+        LOG.infof("[%s] opened from %s by %s", connection.id(), connection.handshakeRequest().remoteAddress(),
+                CallMetadata.caller(connection.userData().get(CallMetadata.KEY)));
         StreamBridge bridge = new StreamBridge(connection, codec, config.socket(), metrics);
         connection.userData().put(StreamBridge.KEY, bridge);
         bridge.open(chat, Vertx.currentContext());

@@ -33,6 +33,19 @@ public interface GatewayConfig {
         int maxConnections();
     }
 
+    /** Who the person behind a socket is. */
+    Auth auth();
+
+    interface Auth {
+        /**
+         * Require a valid bearer token (a JWT, checked against {@code mp.jwt.verify.*}) on every
+         * upgrade; without one the upgrade gets 401. A browser sends it as a WebSocket subprotocol
+         * (docs/operations.md). When off, a valid token is still used to name the caller.
+         */
+        @WithDefault("false")
+        boolean enabled();
+    }
+
     /** Graceful shutdown. */
     Shutdown shutdown();
 
@@ -55,6 +68,12 @@ public interface GatewayConfig {
          */
         @WithDefault("2s")
         Duration reconnectWait();
+
+        /**
+         * Headers of the upgrade request passed on to chat-service as metadata of the socket's call
+         * (e.g. {@code x-request-id}). The authenticated caller always goes as {@code x-caller-bin}.
+         */
+        Optional<List<String>> forwardHeaders();
     }
 
     /** Protocol limits of one socket. */

@@ -9,6 +9,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 import org.jboss.logging.Logger;
 
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpcbridge.chat.api.Request;
 import io.grpcbridge.chat.api.Response;
@@ -78,7 +79,8 @@ final class StreamBridge implements FlowControlledClientCall.Listener<Request> {
             // Tracing is on: the call (and so its client span) starts in the trace of the upgrade.
             onThisSocketsThread = upgradeTrace.wrap(onThisSocketsThread);
         }
-        chat.bidStream(inputs, onThisSocketsThread, this).subscribe().withSubscriber(new Outputs());
+        Metadata metadata = socket.userData().get(CallMetadata.KEY);
+        chat.bidStream(inputs, metadata, onThisSocketsThread, this).subscribe().withSubscriber(new Outputs());
     }
 
     /**

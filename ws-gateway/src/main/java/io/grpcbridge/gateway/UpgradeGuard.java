@@ -1,13 +1,16 @@
 package io.grpcbridge.gateway;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.grpc.Metadata;
 import io.opentelemetry.context.Context;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.quarkus.websockets.next.UserData;
 import io.smallrye.mutiny.Uni;
@@ -15,9 +18,10 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Decides, before the WebSocket handshake completes, whether a browser may open a socket: its
- * Origin (cross-site WebSocket hijacking), the connection cap, and whether the gateway is draining
- * for shutdown. A refused upgrade is a plain HTTP answer (403 or 503), so no gRPC call is started.
- * A permitted one keeps the trace context of its HTTP request, for the socket's gRPC call to join.
+ * Origin (cross-site WebSocket hijacking), the connection cap, whether the gateway is draining for
+ * shutdown, and, when authentication is on, whether it carried a valid bearer token. A refused
+ * upgrade is a plain HTTP answer (403, 503 or 401), so no gRPC call is started. A permitted one
+ * keeps the trace context of its HTTP request and the metadata its gRPC call will carry.
  */
 @ApplicationScoped
 public class UpgradeGuard implements HttpUpgradeCheck {
@@ -26,14 +30,20 @@ public class UpgradeGuard implements HttpUpgradeCheck {
     static final UserData.TypedKey<Context> UPGRADE_TRACE = new UserData.TypedKey<>("upgrade-trace");
     private static final Logger LOG = Logger.getLogger(UpgradeGuard.class);
 
+    private static final Map<String, List<String>> BEARER_CHALLENGE = Map.of("WWW-Authenticate", List.of("Bearer"));
+
     private final GatewayConfig.Upgrade config;
+    private final boolean authenticationRequired;
     private final GatewayMetrics metrics;
+    private final CallMetadata callMetadata;
     private final Set<String> allowedOrigins;
     private volatile boolean draining;
 
-    UpgradeGuard(GatewayConfig config, GatewayMetrics metrics) {
+    UpgradeGuard(GatewayConfig config, GatewayMetrics metrics, CallMetadata callMetadata) {
         this.config = config.upgrade();
+        this.authenticationRequired = config.auth().enabled();
         this.metrics = metrics;
+        this.callMetadata = callMetadata;
         this.allowedOrigins = Set.copyOf(this.config.allowedOrigins().orElse(List.of()));
     }
 
@@ -51,8 +61,21 @@ public class UpgradeGuard implements HttpUpgradeCheck {
             return CheckResult.rejectUpgrade(503);
         }
         // websockets-next runs @OnOpen outside the request's trace; the socket's bridge restores it.
-        context.userData().put(UPGRADE_TRACE, Context.current());
-        return CheckResult.permitUpgrade();
+        Context trace = Context.current();
+        return context.securityIdentity().map(identity -> admit(context, identity, trace));
+    }
+
+    private CheckResult admit(HttpUpgradeContext context, SecurityIdentity identity, Context trace) {
+        if (authenticationRequired && (identity == null || identity.isAnonymous())) {
+            metrics.upgradeRefused(401);
+            return CheckResult.rejectUpgradeSync(401, BEARER_CHALLENGE);
+        }
+        context.userData().put(UPGRADE_TRACE, trace);
+        Metadata metadata = callMetadata.of(context.httpRequest(), identity);
+        if (metadata != null) {
+            context.userData().put(CallMetadata.KEY, metadata);
+        }
+        return CheckResult.permitUpgradeSync();
     }
 
     /** From now on, every upgrade is refused with 503: the gateway is shutting down. */

@@ -8,8 +8,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCallHandler;
 import io.grpc.Status;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.NettyServerBuilder;
@@ -29,6 +32,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class FakeChatServer implements QuarkusTestResourceLifecycleManager {
 
     static final AtomicInteger activeCalls = new AtomicInteger();
+    /** The headers of the most recent call. */
+    static final AtomicReference<Metadata> lastCallHeaders = new AtomicReference<>();
     static volatile Duration requestPace = Duration.ZERO;
     private static final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
     private static volatile Server server;
@@ -68,12 +73,19 @@ public class FakeChatServer implements QuarkusTestResourceLifecycleManager {
         try {
             // Bound by hand, not as a ChatImplBase subclass, so Quarkus does not take it for a service of the gateway.
             ServerServiceDefinition chat = ServerServiceDefinition.builder(ChatGrpc.getServiceDescriptor())
-                    .addMethod(ChatGrpc.getBidStreamMethod(), ServerCalls.asyncBidiStreamingCall(FakeChatServer::bidStream))
+                    .addMethod(ChatGrpc.getBidStreamMethod(), recordingHeaders(ServerCalls.asyncBidiStreamingCall(FakeChatServer::bidStream)))
                     .build();
             server = NettyServerBuilder.forPort(onPort).addService(chat).build().start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static ServerCallHandler<Request, Response> recordingHeaders(ServerCallHandler<Request, Response> handler) {
+        return (call, headers) -> {
+            lastCallHeaders.set(headers);
+            return handler.startCall(call, headers);
+        };
     }
 
     private static StreamObserver<Request> bidStream(StreamObserver<Response> responses) {
