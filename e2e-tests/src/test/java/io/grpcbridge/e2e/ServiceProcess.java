@@ -35,14 +35,19 @@ final class ServiceProcess {
         this.jvmOptions = jvmOptions;
     }
 
-    static ServiceProcess chatService() {
-        return new ServiceProcess("chat-service", List.of());
+    static ServiceProcess chatService(String... jvmOptions) {
+        return new ServiceProcess("chat-service", List.of(jvmOptions));
     }
 
     static ServiceProcess gateway(ServiceProcess chat, String... extraJvmOptions) {
+        return gateway(chat.port, extraJvmOptions);
+    }
+
+    /** A gateway whose {@code chat} client dials {@code chatPort} on loopback. */
+    static ServiceProcess gateway(int chatPort, String... extraJvmOptions) {
         List<String> options = new ArrayList<>(List.of(
                 "-Dquarkus.grpc.clients.chat.host=127.0.0.1",
-                "-Dquarkus.grpc.clients.chat.port=" + chat.port));
+                "-Dquarkus.grpc.clients.chat.port=" + chatPort));
         options.addAll(List.of(extraJvmOptions));
         return new ServiceProcess("ws-gateway", options);
     }
@@ -53,7 +58,6 @@ final class ServiceProcess {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run ./mvnw verify from the project root");
         }
-        Path logs = Path.of(System.getProperty("logs.dir", "target/e2e-logs"));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Dquarkus.http.host=127.0.0.1");
@@ -62,10 +66,10 @@ final class ServiceProcess {
         command.add("-jar");
         command.add(jar.toString());
         try {
-            Files.createDirectories(logs);
+            Files.createDirectories(log().getParent());
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(module + ".log").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -125,7 +129,12 @@ final class ServiceProcess {
         }
     }
 
-    private static int freePort() {
+    /** The file this module's processes log to (shared by all of them in a build). */
+    Path log() {
+        return Path.of(System.getProperty("logs.dir", "target/e2e-logs")).resolve(module + ".log");
+    }
+
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

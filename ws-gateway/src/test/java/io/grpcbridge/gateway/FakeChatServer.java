@@ -22,6 +22,7 @@ import io.grpc.stub.StreamObserver;
 import io.grpcbridge.chat.api.ChatGrpc;
 import io.grpcbridge.chat.api.Request;
 import io.grpcbridge.chat.api.Response;
+import io.netty.handler.ssl.SslContext;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -38,6 +39,8 @@ public class FakeChatServer implements QuarkusTestResourceLifecycleManager {
     private static final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
     private static volatile Server server;
     private static volatile int port;
+    /** The server's TLS, or null for plaintext. */
+    static volatile SslContext tls;
 
     @Override
     public Map<String, String> start() {
@@ -52,6 +55,7 @@ public class FakeChatServer implements QuarkusTestResourceLifecycleManager {
     @Override
     public void stop() {
         stopServer();
+        tls = null;
     }
 
     /** Kills every open call, as a crashed process would, and stops listening. */
@@ -75,7 +79,11 @@ public class FakeChatServer implements QuarkusTestResourceLifecycleManager {
             ServerServiceDefinition chat = ServerServiceDefinition.builder(ChatGrpc.getServiceDescriptor())
                     .addMethod(ChatGrpc.getBidStreamMethod(), recordingHeaders(ServerCalls.asyncBidiStreamingCall(FakeChatServer::bidStream)))
                     .build();
-            server = NettyServerBuilder.forPort(onPort).addService(chat).build().start();
+            NettyServerBuilder builder = NettyServerBuilder.forPort(onPort).addService(chat);
+            if (tls != null) {
+                builder.sslContext(tls);
+            }
+            server = builder.build().start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
