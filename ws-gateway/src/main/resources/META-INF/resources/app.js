@@ -10,6 +10,8 @@ const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 10000;
 // A socket that lasted this long, or answered at all, was healthy: the next outage starts the backoff anew.
 const HEALTHY_AFTER_MS = 10000;
+// Where this tab keeps a bearer token for gateways that require one (docs/operations.md#authentication).
+const TOKEN_KEY = "chat.accessToken";
 
 const TEXT = {
   en: {
@@ -122,11 +124,28 @@ function translatePage() {
 
 // ---- connection
 
+// A token arrives in the URL fragment (#access_token=…), as an identity provider's redirect hands it
+// over; it is kept for this tab only and taken out of the address bar.
+function takeTokenFromFragment() {
+  const token = new URLSearchParams(location.hash.slice(1)).get("access_token");
+  if (token) {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+}
+
+// A browser cannot set headers on the handshake: the token rides in a subprotocol, which the gateway
+// turns into an Authorization header, answering with "bearer-token-carrier".
+function subprotocols() {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return token ? ["bearer-token-carrier", "quarkus-http-upgrade#Authorization#" + encodeURIComponent("Bearer " + token)] : [];
+}
+
 function connect() {
   clearTimeout(retryTimer);
   clearInterval(countdown);
   inputEnded = false;
-  const ws = new WebSocket(wsUrl);
+  const ws = new WebSocket(wsUrl, subprotocols());
   socket = ws;
   showState("connecting");
   let openedAt = 0;
@@ -334,4 +353,5 @@ window.addEventListener("online", () => {
 });
 
 translatePage();
+takeTokenFromFragment();
 connect();

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 
@@ -31,14 +31,11 @@ class AuthenticationIT {
     static ServiceProcess gateway;
 
     @BeforeAll
-    static void start() throws IOException {
-        Path publicKey = Files.createDirectories(Path.of("target", "jwt")).resolve("public.pem");
-        Files.writeString(publicKey, TestTokens.publicKeyPem());
+    static void start() {
+        List<String> options = new ArrayList<>(TestTokens.verificationOptions());
+        options.add("-Dgateway.auth.enabled=true");
         chat = ServiceProcess.chatService().start();
-        gateway = ServiceProcess.gateway(chat,
-                "-Dgateway.auth.enabled=true",
-                "-Dmp.jwt.verify.publickey.location=" + publicKey.toAbsolutePath(),
-                "-Dmp.jwt.verify.issuer=" + TestTokens.ISSUER).start();
+        gateway = ServiceProcess.gateway(chat, options.toArray(String[]::new)).start();
     }
 
     @AfterAll

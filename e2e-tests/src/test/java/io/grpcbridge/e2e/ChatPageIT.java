@@ -4,11 +4,13 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -29,6 +31,7 @@ import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 
 import io.grpcbridge.testing.TestSocket;
+import io.grpcbridge.testing.TestTokens;
 
 /** The chat page the gateway serves, in a real Chromium, against the packaged pair. */
 class ChatPageIT {
@@ -44,8 +47,9 @@ class ChatPageIT {
             };
             """;
 
+    /** Authentication is off, as by default; a token the page sends still names the caller. */
     @RegisterExtension
-    static final Pair pair = Pair.perClass();
+    static final Pair pair = Pair.perClass(TestTokens.verificationOptions().toArray(String[]::new));
     static Playwright playwright;
     static Browser browser;
 
@@ -253,6 +257,20 @@ class ChatPageIT {
         }
     }
 
+    @Test
+    void aTokenHandedToThePageInItsFragmentIsSentAtTheHandshakeAndNamesTheCaller() {
+        String user = "page-user-" + UUID.randomUUID();
+        context = newContext("en-US");
+        ChatPage chatPage = open(context, "#access_token=" + TestTokens.forUser(user));
+
+        chatPage.type("hello");
+
+        assertThat(chatPage.lines("output")).hasText(new String[] {"服务端返回: hello"});
+        assertThat(chatPage.page).hasURL(pair.gateway().uri().toString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(pair.chat().log(), StandardCharsets.UTF_8)
+                .contains("chat.Chat/BidStream called by " + user));
+    }
+
     private ChatPage open(String locale) {
         context = newContext(locale);
         return open(context);
@@ -267,6 +285,10 @@ class ChatPageIT {
     }
 
     private ChatPage open(BrowserContext in) {
+        return open(in, "");
+    }
+
+    private ChatPage open(BrowserContext in, String fragment) {
         Page page = in.newPage();
         page.onDialog(dialog -> {
             dialogs.add(dialog.message());
@@ -274,7 +296,7 @@ class ChatPageIT {
         });
         page.onPageError(pageErrors::add);
         page.onWebSocket(socket -> socket.onFrameSent(frame -> sentFrames.add(frame.text())));
-        page.navigate(pair.gateway().uri().toString());
+        page.navigate(pair.gateway().uri() + fragment);
         ChatPage chatPage = new ChatPage(page);
         assertThat(chatPage.state).hasAttribute("data-state", "connected");
         return chatPage;

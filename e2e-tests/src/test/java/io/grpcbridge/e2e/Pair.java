@@ -13,21 +13,23 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class Pair implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
     private final boolean perTest;
+    private final String[] gatewayOptions;
     private ServiceProcess chat;
     private ServiceProcess gateway;
 
-    private Pair(boolean perTest) {
+    private Pair(boolean perTest, String[] gatewayOptions) {
         this.perTest = perTest;
+        this.gatewayOptions = gatewayOptions;
     }
 
-    /** One pair for all tests of the class. */
-    static Pair perClass() {
-        return new Pair(false);
+    /** One pair for all tests of the class; the gateway gets {@code gatewayOptions} (JVM options). */
+    static Pair perClass(String... gatewayOptions) {
+        return new Pair(false, gatewayOptions);
     }
 
     /** A fresh pair for each test (for tests that stop a service). */
     static Pair perTest() {
-        return new Pair(true);
+        return new Pair(true, new String[0]);
     }
 
     ServiceProcess chat() {
@@ -68,7 +70,7 @@ final class Pair implements BeforeAllCallback, AfterAllCallback, BeforeEachCallb
 
     private void start() {
         chat = ServiceProcess.chatService().start();
-        gateway = ServiceProcess.gateway(chat).start();
+        gateway = ServiceProcess.gateway(chat, gatewayOptions).start();
     }
 
     private void stop() throws InterruptedException {

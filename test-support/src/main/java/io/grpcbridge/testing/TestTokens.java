@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
@@ -62,9 +64,19 @@ public final class TestTokens {
         }
     }
 
-    /** The verification key in PEM, for a gateway process that has no test classpath. */
-    public static String publicKeyPem() {
-        return pem(PUBLIC_KEY_RESOURCE);
+    /**
+     * The JVM options that make a gateway process (which has no test classpath) verify these
+     * tokens: the verification key as a file, as an operator would configure it, and the issuer.
+     */
+    public static List<String> verificationOptions() {
+        try {
+            Path key = Files.createTempFile("test-jwt-public", ".pem");
+            key.toFile().deleteOnExit();
+            Files.writeString(key, pem(PUBLIC_KEY_RESOURCE));
+            return List.of("-Dmp.jwt.verify.publickey.location=" + key, "-Dmp.jwt.verify.issuer=" + ISSUER);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

@@ -61,10 +61,10 @@ class CallMetadata {
 
     private static String forwardable(String name) {
         if (NOT_FORWARDABLE.contains(name) || name.startsWith(":") || name.startsWith("grpc-")
-                || name.startsWith("sec-websocket-") || name.endsWith(Metadata.BINARY_HEADER_SUFFIX)
-                || name.equals(CALLER.name())) {
+                || name.startsWith("sec-websocket-") || name.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
+            // Binary names include x-caller-bin: a client's header can never pose as the caller.
             throw new IllegalArgumentException("gateway.chat.forward-headers: " + name
-                    + " cannot be forwarded to chat-service (connection-specific, reserved by gRPC, binary or the caller's own)");
+                    + " cannot be forwarded to chat-service (connection-specific, reserved by gRPC or binary)");
         }
         return name;
     }
