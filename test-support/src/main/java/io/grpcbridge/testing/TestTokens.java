@@ -53,6 +53,11 @@ public final class TestTokens {
         return signed(user, ISSUER, Duration.ofMinutes(-5), TEST_KEY);
     }
 
+    /** A token for {@code user}, signed with the right key but naming another issuer. */
+    public static String fromAnotherIssuerFor(String user) {
+        return signed(user, "https://other-issuer.test", Duration.ofMinutes(10), TEST_KEY);
+    }
+
     /** A well-formed token for {@code user} signed with a key the gateway does not know. */
     public static String forgedFor(String user) {
         try {

@@ -54,6 +54,11 @@ class AuthenticationTest {
     }
 
     @Test
+    void tokenFromAnotherIssuerIsRefusedWith401() {
+        assertThat(refusal(() -> TestSocket.connectWithToken(ws, TestTokens.fromAnotherIssuerFor("alice")))).isEqualTo(401);
+    }
+
+    @Test
     void expiredTokenIsRefusedWith401() {
         assertThat(refusal(() -> TestSocket.connectWithToken(ws, TestTokens.expiredFor("alice")))).isEqualTo(401);
     }
