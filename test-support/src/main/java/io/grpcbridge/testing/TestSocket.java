@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,10 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A browser stand-in over a real socket (the JDK's WebSocket client): records every text frame and
@@ -62,6 +65,22 @@ public final class TestSocket implements WebSocket.Listener {
     /** Connects with extra headers on the upgrade request, as a non-browser client may. */
     public static TestSocket connectWithHeaders(URI uri, Map<String, String> headers) {
         return open(uri, true, handshake -> headers.forEach(handshake::header));
+    }
+
+    /**
+     * The HTTP status of the handshake {@code connect} makes: 101 when the socket opened (it is
+     * then aborted), otherwise the status it was refused with.
+     */
+    public static int handshakeStatus(Supplier<TestSocket> connect) {
+        try {
+            connect.get().abort();
+            return 101;
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw e;
+        }
     }
 
     private static TestSocket open(URI uri, boolean reading, Consumer<WebSocket.Builder> handshake) {

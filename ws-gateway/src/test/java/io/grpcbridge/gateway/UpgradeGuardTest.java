@@ -3,14 +3,11 @@ package io.grpcbridge.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.grpcbridge.testing.TestSocket;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -46,21 +43,7 @@ class UpgradeGuardTest {
 
     /** The HTTP status of the handshake: 101 when the socket opened. */
     private int handshake(String origin) {
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
-        if (origin != null) {
-            builder.header("Origin", origin);
-        }
-        try {
-            WebSocket socket = builder.buildAsync(URI.create(ws.toString().replaceFirst("^http", "ws")),
-                    new WebSocket.Listener() {
-                    }).orTimeout(10, TimeUnit.SECONDS).join();
-            socket.abort();
-            return 101;
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof WebSocketHandshakeException refused) {
-                return refused.getResponse().statusCode();
-            }
-            throw e;
-        }
+        Map<String, String> headers = origin == null ? Map.of() : Map.of("Origin", origin);
+        return TestSocket.handshakeStatus(() -> TestSocket.connectWithHeaders(ws, headers));
     }
 }
