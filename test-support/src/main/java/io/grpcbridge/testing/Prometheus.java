@@ -6,6 +6,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
 
 /** Reads samples from a service's {@code /q/metrics}, as an operator's scraper would. */
 public final class Prometheus {
@@ -16,23 +18,33 @@ public final class Prometheus {
     }
 
     /**
-     * The value of the first sample named {@code sampleName} (any labels), or 0 when the service
-     * does not expose it yet (a counter that never moved).
+     * The value of the first sample named {@code sampleName} (any labels). A meter the service does
+     * not expose fails the test: a renamed meter must not read as 0.
      */
     public static double sample(URI service, String sampleName) {
-        return scrape(service).lines()
-                .filter(line -> line.startsWith(sampleName + " ") || line.startsWith(sampleName + "{"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .findFirst()
-                .orElse(0);
+        return values(service, sampleName, line -> line.startsWith(sampleName + " ") || line.startsWith(sampleName + "{"))
+                .get(0);
     }
 
-    /** The sum of every sample named {@code sampleName} whose labels contain {@code labelText}. */
+    /**
+     * The sum of every sample named {@code sampleName} whose labels contain {@code labelText}; at
+     * least one must exist.
+     */
     public static double sum(URI service, String sampleName, String labelText) {
-        return scrape(service).lines()
-                .filter(line -> line.startsWith(sampleName + "{") && line.contains(labelText))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
+        return values(service, sampleName + "{…" + labelText + "…}",
+                line -> line.startsWith(sampleName + "{") && line.contains(labelText))
+                .stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    private static List<Double> values(URI service, String what, Predicate<String> wanted) {
+        List<Double> values = scrape(service).lines()
+                .filter(wanted)
+                .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .toList();
+        if (values.isEmpty()) {
+            throw new AssertionError(service + "/q/metrics has no sample " + what);
+        }
+        return values;
     }
 
     private static String scrape(URI service) {

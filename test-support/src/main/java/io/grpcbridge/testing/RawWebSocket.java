@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -48,18 +49,40 @@ public final class RawWebSocket implements AutoCloseable {
     /** Opens {@code ws://host:port/path} (an http URI works too) and completes the handshake. */
     public static RawWebSocket connect(URI uri) throws IOException {
         RawWebSocket ws = new RawWebSocket(new Socket(uri.getHost(), uri.getPort()));
-        byte[] key = new byte[16];
-        ThreadLocalRandom.current().nextBytes(key);
-        String request = "GET " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
-                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
-                + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        ws.out.write(request.getBytes(StandardCharsets.US_ASCII));
-        String status = ws.readHttpHead();
+        String status = ws.handshake(uri, uri.getHost() + ":" + uri.getPort(), Map.of());
         if (!status.startsWith("HTTP/1.1 101")) {
             ws.close();
             throw new IOException("handshake refused: " + status);
         }
         return ws;
+    }
+
+    /**
+     * The HTTP status an upgrade of {@code uri} gets with the given {@code Host} header and extra
+     * headers, whatever they are (a browser on a DNS-rebinding page sends a Host of the attacker's
+     * choosing, which well-behaved client libraries do not let a caller set).
+     */
+    public static int handshakeStatus(URI uri, String host, Map<String, String> headers) throws IOException {
+        String head = handshakeHead(uri, host, headers);
+        return Integer.parseInt(head.substring("HTTP/1.1 ".length(), "HTTP/1.1 ".length() + 3));
+    }
+
+    /** The status line and headers of the answer to an upgrade of {@code uri}; the connection is closed. */
+    public static String handshakeHead(URI uri, String host, Map<String, String> headers) throws IOException {
+        try (RawWebSocket ws = new RawWebSocket(new Socket(uri.getHost(), uri.getPort()))) {
+            return ws.handshake(uri, host, headers);
+        }
+    }
+
+    private String handshake(URI uri, String host, Map<String, String> headers) throws IOException {
+        byte[] key = new byte[16];
+        ThreadLocalRandom.current().nextBytes(key);
+        StringBuilder request = new StringBuilder("GET " + uri.getPath() + " HTTP/1.1\r\nHost: " + host
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+                + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n");
+        headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+        out.write(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+        return readHttpHead();
     }
 
     /** Sends one final, masked frame. */
