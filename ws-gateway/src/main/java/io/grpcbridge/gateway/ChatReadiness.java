@@ -1,43 +1,34 @@
 package io.grpcbridge.gateway;
 
+import java.time.Duration;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.grpc.Channel;
-import io.grpc.ConnectivityState;
-import io.grpc.ManagedChannel;
-import io.quarkus.grpc.GrpcClient;
+import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.mutiny.Uni;
 
 /**
- * Ready while the {@code chat} channel can reach chat-service. quarkus-grpc checks only a gRPC
- * server, and the gateway has none. Asking the state also asks the channel to connect, and after an
- * outage the reconnect backoff is reset, so readiness follows the service within a poll or two.
+ * Ready while chat-service can be reached: quarkus-grpc checks only a gRPC server, and the gateway
+ * has none. An idle channel is asked to connect rather than reported down (see
+ * {@link ChatConnectivity}), so the gateway is ready on its first probe and after quiet hours.
  */
 @Readiness
 @ApplicationScoped
-public class ChatReadiness implements HealthCheck {
+public class ChatReadiness implements AsyncHealthCheck {
 
-    private final Channel channel;
+    private final ChatConnectivity chat;
+    private final Duration wait;
 
-    ChatReadiness(@GrpcClient("chat") Channel channel) {
-        this.channel = channel;
+    ChatReadiness(ChatConnectivity chat, GatewayConfig config) {
+        this.chat = chat;
+        this.wait = config.chat().connectWait();
     }
 
     @Override
-    public HealthCheckResponse call() {
-        if (!(channel instanceof ManagedChannel managed)) {
-            return HealthCheckResponse.up("chat-service");
-        }
-        ConnectivityState state = managed.getState(true);
-        if (state == ConnectivityState.TRANSIENT_FAILURE) {
-            managed.resetConnectBackoff();
-        }
-        return HealthCheckResponse.named("chat-service")
-                .status(state == ConnectivityState.READY)
-                .withData("channel", state.name())
-                .build();
+    public Uni<HealthCheckResponse> call() {
+        return chat.awaitReady(wait, Runnable::run).map(ready -> HealthCheckResponse.named("chat-service").status(ready).build());
     }
 }

@@ -1,8 +1,13 @@
 package io.grpcbridge.gateway;
 
+import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
+
 import org.jboss.logging.Logger;
 
+import io.grpc.Metadata;
 import io.grpcbridge.chat.api.Request;
+import io.opentelemetry.context.Scope;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
@@ -12,39 +17,56 @@ import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
 /**
  * The browser's endpoint: each socket gets its own {@link StreamBridge}, which does the work. Every
  * callback runs on the socket's event loop ({@code @NonBlocking}) and returns at once, so frames
- * never wait in websockets-next's unbounded queue (stack-facts W1).
+ * never wait in websockets-next's inbound queue, which has no bound in Quarkus 3.34.2.
  */
 @WebSocket(path = "/ws")
 public class ChatWebSocket {
 
     private static final Logger LOG = Logger.getLogger(ChatWebSocket.class);
+    /** A client's own name for itself, {@code /ws?client=<name>}, written on its log lines. */
+    private static final Pattern CLIENT_PARAMETER = Pattern.compile("(?:^|&)client=([A-Za-z0-9_-]{1,64})(?:&|$)");
 
-    private final FrameCodec<Request> codec = new FrameCodec<>(Request.getDefaultInstance());
     private final ChatClient chat;
-    private final GatewayConfig config;
+    private final GatewayConfig.Socket limits;
     private final GatewayMetrics metrics;
+    private final StreamBridge.Shared shared;
 
-    ChatWebSocket(ChatClient chat, GatewayConfig config, GatewayMetrics metrics) {
+    ChatWebSocket(ChatClient chat, GatewayConfig config, GatewayMetrics metrics, MemoryBudget budget) {
         this.chat = chat;
-        this.config = config;
+        this.limits = config.socket();
         this.metrics = metrics;
+        this.shared = new StreamBridge.Shared(new FrameCodec<>(Request.getDefaultInstance()), limits, metrics, budget,
+                System::nanoTime);
     }
 
     @OnOpen
     @NonBlocking
     void onOpen(WebSocketConnection connection) {
+        TcpConnection tcp = connection.userData().get(UpgradeGuard.TCP);
+        tcp.dropWhenSilentFor(limits.peerTimeout(), metrics::peerSilent);
         metrics.connectionOpened();
-        LOG.infof("[%s] opened from %s by %s", connection.id(), connection.handshakeRequest().remoteAddress(),
-                CallMetadata.caller(connection.userData().get(CallMetadata.KEY)));
-        StreamBridge bridge = new StreamBridge(connection, codec, config.socket(), metrics);
-        connection.userData().put(StreamBridge.KEY, bridge);
-        bridge.open(chat, Vertx.currentContext());
+        Metadata metadata = connection.userData().get(CallMetadata.KEY);
+        String client = clientOf(connection.handshakeRequest().query());
+        LOG.infof("[%s] opened from %s by %s%s", connection.id(), connection.handshakeRequest().remoteAddress(),
+                CallMetadata.caller(metadata), client == null ? "" : ", client " + client);
+        Context eventLoop = Vertx.currentContext();
+        io.opentelemetry.context.Context upgradeTrace = connection.userData().get(UpgradeGuard.UPGRADE_TRACE);
+        Executor onThisSocketsThread = task -> eventLoop.runOnContext(ignored -> task.run());
+        // When tracing is on, the call (its client span) and its callbacks belong to the upgrade's trace.
+        Executor callbacks = upgradeTrace == io.opentelemetry.context.Context.root() ? onThisSocketsThread
+                : upgradeTrace.wrap(onThisSocketsThread);
+        try (Scope inUpgradeTrace = upgradeTrace.makeCurrent()) {
+            StreamBridge bridge = StreamBridge.open(ClientSocket.of(connection, tcp, limits.closeTimeout()), client,
+                    eventLoop, shared, inputs -> chat.bidStream(inputs, metadata, callbacks));
+            connection.userData().put(StreamBridge.KEY, bridge);
+        }
     }
 
     @OnTextMessage
@@ -62,6 +84,7 @@ public class ChatWebSocket {
     @OnClose
     @NonBlocking
     void onClose(WebSocketConnection connection) {
+        connection.userData().get(UpgradeGuard.SLOT).release();
         metrics.connectionClosed();
         CloseReason reason = connection.closeReason();
         connection.userData().get(StreamBridge.KEY).onSocketClosed(reason == null ? CloseReason.ABNORMAL.getCode() : reason.getCode());
@@ -71,5 +94,13 @@ public class ChatWebSocket {
     @NonBlocking
     void onError(WebSocketConnection connection, Throwable failure) {
         connection.userData().get(StreamBridge.KEY).onSocketFailure(failure);
+    }
+
+    private static String clientOf(String query) {
+        if (query == null) {
+            return null;
+        }
+        var match = CLIENT_PARAMETER.matcher(query);
+        return match.find() ? match.group(1) : null;
     }
 }

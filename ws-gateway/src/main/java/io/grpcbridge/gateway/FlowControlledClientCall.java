@@ -30,21 +30,14 @@ import io.smallrye.mutiny.Multi;
  */
 public final class FlowControlledClientCall<I, O> implements ClientResponseObserver<I, O>, Flow.Subscription {
 
-    /** What the owner of the call is told as requests go out. */
-    public interface Listener<I> {
-        void onRequestSent(I request);
-    }
-
     private final Multi<I> requests;
-    private final Listener<? super I> listener;
     private final Flow.Subscriber<? super O> responses;
     private final RequestPump pump = new RequestPump();
     private ClientCallStreamObserver<I> call;
     private boolean done;
 
-    private FlowControlledClientCall(Multi<I> requests, Listener<? super I> listener, Flow.Subscriber<? super O> responses) {
+    private FlowControlledClientCall(Multi<I> requests, Flow.Subscriber<? super O> responses) {
         this.requests = requests;
-        this.listener = listener;
         this.responses = responses;
     }
 
@@ -52,10 +45,9 @@ public final class FlowControlledClientCall<I, O> implements ClientResponseObser
      * @param start starts the call with a response observer and returns its request observer, e.g.
      *        {@code ChatGrpc.newStub(channel)::bidStream}
      */
-    public static <I, O> Multi<O> call(Function<StreamObserver<O>, StreamObserver<I>> start, Multi<I> requests,
-            Listener<? super I> listener) {
+    public static <I, O> Multi<O> call(Function<StreamObserver<O>, StreamObserver<I>> start, Multi<I> requests) {
         return Multi.createFrom().publisher(subscriber -> {
-            FlowControlledClientCall<I, O> adapter = new FlowControlledClientCall<>(requests, listener, subscriber);
+            FlowControlledClientCall<I, O> adapter = new FlowControlledClientCall<>(requests, subscriber);
             start.apply(adapter);
             subscriber.onSubscribe(adapter);
             adapter.requests.subscribe().withSubscriber(adapter.pump);
@@ -142,7 +134,6 @@ public final class FlowControlledClientCall<I, O> implements ClientResponseObser
                 return;
             }
             call.onNext(request);
-            listener.onRequestSent(request);
             owed = true;
             pullIfReady();
         }

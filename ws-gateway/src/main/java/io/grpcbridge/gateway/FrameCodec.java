@@ -98,15 +98,25 @@ public final class FrameCodec<I extends Message> {
         if (chars > maxBytes) {
             return true;
         }
-        if ((long) chars * 3 <= maxBytes) {
-            return false;
-        }
+        return (long) chars * 3 > maxBytes && utf8Length(text, maxBytes) > maxBytes;
+    }
+
+    /** {@code text}'s length in UTF-8 bytes. */
+    public static int utf8Length(String text) {
+        return utf8Length(text, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@code text}'s length in UTF-8, counted until it passes {@code stopAfter}. A surrogate pair
+     * (a character outside the Basic Multilingual Plane, e.g. an emoji) is 4 bytes: 2 per half.
+     */
+    private static int utf8Length(String text, int stopAfter) {
         int bytes = 0;
-        for (int i = 0; i < chars && bytes <= maxBytes; i++) {
+        for (int i = 0; i < text.length() && bytes <= stopAfter; i++) {
             char c = text.charAt(i);
-            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isHighSurrogate(c) ? 2 : 3;
+            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
         }
-        return bytes > maxBytes;
+        return bytes;
     }
 
     public String error(String code, String message) {

@@ -8,21 +8,25 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
- * Every bound of the gateway, in one place. Defaults fit a 2-core machine; docs/protocol.md says
- * what a client sees when each is exceeded.
+ * Every bound of the gateway, in one place. docs/protocol.md says what a client sees when each is
+ * exceeded; docs/operations.md#memory how the memory bounds add up to the container's limit.
  */
 @ConfigMapping(prefix = "gateway")
 public interface GatewayConfig {
 
-    /** Who may open a socket. */
+    /** Who may open a socket, and how many. */
     Upgrade upgrade();
 
     interface Upgrade {
         /**
-         * Origins, besides the gateway's own, whose pages may open sockets (e.g.
-         * {@code https://app.example.com}). A browser request from any other origin gets 403.
+         * Origins ({@code scheme://host[:port]}) whose pages may open sockets; a browser request from
+         * any other origin gets 403. The gateway's own pages are recognised only through this list,
+         * never from the Host header a request carries (a DNS-rebinding page sends a Host of its
+         * choosing). The default is the gateway itself on localhost; set the public origin(s) of the
+         * page in production.
          */
-        Optional<List<String>> allowedOrigins();
+        @WithDefault("http://localhost:${quarkus.http.port},http://127.0.0.1:${quarkus.http.port}")
+        List<String> allowedOrigins();
 
         /** Refuse requests without an Origin header (non-browser clients send none). */
         @WithDefault("false")
@@ -31,6 +35,21 @@ public interface GatewayConfig {
         /** Open sockets at most; further upgrades get 503. */
         @WithDefault("5000")
         int maxConnections();
+
+        /**
+         * TCP connections the gateway accepts beyond {@link #maxConnections()}: page loads, probes,
+         * and requests that have not upgraded yet. Past the sum, a new connection is closed as soon
+         * as it is accepted ({@code quarkus.http.limits.max-connections} is set to that sum).
+         */
+        @WithDefault("256")
+        int maxPendingConnections();
+
+        /**
+         * A connection that sends nothing for this long before its upgrade (half a request, an idle
+         * keep-alive connection) is closed.
+         */
+        @WithDefault("10s")
+        Duration headerTimeout();
     }
 
     /** Who the person behind a socket is. */
@@ -63,11 +82,11 @@ public interface GatewayConfig {
 
     interface Chat {
         /**
-         * How long a new socket waits for the channel to try chat-service again after an outage,
-         * before its call is started anyway (and fails with UNAVAILABLE if the service is still down).
+         * How long an upgrade (and a readiness probe) waits for the {@code chat} channel to connect
+         * when it is not connected: past it, the upgrade gets 503 with Retry-After (readiness: DOWN).
          */
-        @WithDefault("2s")
-        Duration reconnectWait();
+        @WithDefault("1s")
+        Duration connectWait();
 
         /**
          * Headers of the upgrade request passed on to chat-service as metadata of the socket's call
@@ -83,7 +102,7 @@ public interface GatewayConfig {
         /**
          * Largest text frame, in UTF-8 bytes, the protocol accepts; a larger one closes the socket
          * with 1009. Must stay below {@code quarkus.websockets-next.server.max-message-size}, the hard
-         * ceiling past which the connection is dropped without a close frame.
+         * ceiling past which the connection is dropped without a close frame (checked at startup).
          */
         @WithDefault("65536")
         int maxFrameBytes();
@@ -97,19 +116,33 @@ public interface GatewayConfig {
         int sendWindow();
 
         /**
+         * The same window in bytes: no further response is requested while this many bytes of
+         * frames wait to be written, whatever their number.
+         */
+        @WithDefault("262144")
+        int sendWindowBytes();
+
+        /**
          * Frames of any kind (echoes, outputs, errors) the socket may have queued and unwritten:
          * past it the client is not reading at all, and the socket is closed with 1008.
          */
         @WithDefault("1024")
         int maxUnwrittenFrames();
 
+        /** The same bound in UTF-8 bytes; it must be larger than {@link #sendWindowBytes()}. */
+        @WithDefault("1048576")
+        int maxUnwrittenBytes();
+
         /**
-         * Inputs accepted but not yet taken by the gRPC call (chat-service is behind, or the call is
-         * still connecting). Past it, or past {@link #maxPendingInputBytes()}, the socket is closed
-         * with 1008.
+         * Inputs accepted but not yet taken by the gRPC call (chat-service is behind). Past it, or
+         * past {@link #maxPendingInputBytes()}, the socket is closed with 1008.
          */
         @WithDefault("4096")
         int maxPendingInputs();
+
+        /** The same bound in bytes: the serialized size of the pending requests. */
+        @WithDefault("524288")
+        int maxPendingInputBytes();
 
         /**
          * Inputs one socket may send per second (bursts up to one second's worth). The first input
@@ -119,8 +152,33 @@ public interface GatewayConfig {
         @WithDefault("10000")
         int maxInputsPerSecond();
 
-        /** The same bound in bytes: the serialized size of the pending requests. */
-        @WithDefault("524288")
-        int maxPendingInputBytes();
+        /**
+         * A peer from which nothing arrives for this long (no frame, no answer to the server's pings,
+         * sent every {@code quarkus.websockets-next.server.auto-ping-interval}) is dead: its
+         * connection is dropped and its call cancelled. Must be longer than the ping interval
+         * (checked at startup), so that a live client always answers in time.
+         */
+        @WithDefault("75s")
+        Duration peerTimeout();
+
+        /**
+         * After the gateway closes a socket, how long the client gets to complete the close
+         * handshake before its TCP connection is dropped (a client that does not read never would).
+         */
+        @WithDefault("5s")
+        Duration closeTimeout();
+    }
+
+    /** The gateway as a whole. */
+    Memory memory();
+
+    interface Memory {
+        /**
+         * Bytes the gateway may hold for all its sockets together: inputs waiting for chat-service
+         * and frames waiting to be written. Past it, the sockets holding the most are closed with
+         * 1008 until the total is back under three quarters of it.
+         */
+        @WithDefault("33554432")
+        long budgetBytes();
     }
 }

@@ -1,8 +1,9 @@
 package io.grpcbridge.gateway;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Executor;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,84 +15,111 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.quarkus.websockets.next.UserData;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * Decides, before the WebSocket handshake completes, whether a browser may open a socket: its
- * Origin (cross-site WebSocket hijacking), the connection cap, whether the gateway is draining for
- * shutdown, and, when authentication is on, whether it carried a valid bearer token. A refused
- * upgrade is a plain HTTP answer (403, 503 or 401), so no gRPC call is started. A permitted one
- * keeps the trace context of its HTTP request and the metadata its gRPC call will carry.
+ * Decides, before the WebSocket handshake completes, whether a client may open a socket: its
+ * Origin (cross-site WebSocket hijacking, DNS rebinding), whether the gateway is draining for
+ * shutdown, a free connection slot, a valid bearer token when authentication is on, and a
+ * connected {@code chat} channel, so that a socket that opens has a call that starts at once. A
+ * refused upgrade is a plain HTTP answer (403, 503 or 401) and no gRPC call is started. A permitted
+ * one hands its socket the slot, its TCP connection, the trace context of its HTTP request and the
+ * metadata its gRPC call will carry.
  */
 @ApplicationScoped
 public class UpgradeGuard implements HttpUpgradeCheck {
 
     /** The OpenTelemetry context of the upgrade request (the root context when tracing is off). */
     static final UserData.TypedKey<Context> UPGRADE_TRACE = new UserData.TypedKey<>("upgrade-trace");
+    /** The connection slot the upgrade reserved; the socket gives it back. */
+    static final UserData.TypedKey<ConnectionSlots.Slot> SLOT = new UserData.TypedKey<>("connection-slot");
+    /** The TCP connection the socket runs on. */
+    static final UserData.TypedKey<TcpConnection> TCP = new UserData.TypedKey<>("tcp-connection");
     private static final Logger LOG = Logger.getLogger(UpgradeGuard.class);
 
     private static final Map<String, List<String>> BEARER_CHALLENGE = Map.of("WWW-Authenticate", List.of("Bearer"));
 
     private final GatewayConfig.Upgrade config;
     private final boolean authenticationRequired;
+    private final Duration connectWait;
+    private final Map<String, List<String>> retryAfter;
+    private final AllowedOrigins allowedOrigins;
+    private final ConnectionSlots slots;
+    private final ChatConnectivity chat;
     private final GatewayMetrics metrics;
     private final CallMetadata callMetadata;
-    private final Set<String> allowedOrigins;
     private volatile boolean draining;
 
-    UpgradeGuard(GatewayConfig config, GatewayMetrics metrics, CallMetadata callMetadata) {
+    UpgradeGuard(GatewayConfig config, ConnectionSlots slots, ChatConnectivity chat, GatewayMetrics metrics,
+            CallMetadata callMetadata) {
         this.config = config.upgrade();
         this.authenticationRequired = config.auth().enabled();
+        this.connectWait = config.chat().connectWait();
+        this.retryAfter = Map.of("Retry-After", List.of(String.valueOf(Math.max(1, connectWait.toSeconds()))));
+        this.allowedOrigins = new AllowedOrigins(this.config.allowedOrigins());
+        this.slots = slots;
+        this.chat = chat;
         this.metrics = metrics;
         this.callMetadata = callMetadata;
-        this.allowedOrigins = Set.copyOf(this.config.allowedOrigins().orElse(List.of()));
     }
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
         HttpServerRequest request = context.httpRequest();
         String origin = request.getHeader("Origin");
-        if (!originAllowed(origin, request)) {
+        if (origin == null ? config.requireOrigin() : !allowedOrigins.allows(origin)) {
             LOG.infof("refused an upgrade from origin %s", origin);
-            metrics.upgradeRefused(403);
-            return CheckResult.rejectUpgrade(403);
+            return refuse(403, null);
         }
-        if (draining || metrics.activeConnections() >= config.maxConnections()) {
-            metrics.upgradeRefused(503);
-            return CheckResult.rejectUpgrade(503);
+        if (draining) {
+            return refuse(503, retryAfter);
         }
+        ConnectionSlots.Slot slot = slots.reserve().orElse(null);
+        if (slot == null) {
+            return refuse(503, retryAfter);
+        }
+        TcpConnection tcp = TcpConnection.of(request);
+        tcp.onClose(slot::release);
         // websockets-next runs @OnOpen outside the request's trace; the socket's bridge restores it.
         Context trace = Context.current();
-        return context.securityIdentity().map(identity -> admit(context, identity, trace));
+        io.vertx.core.Context requestContext = Vertx.currentContext();
+        Executor onRequestThread = task -> requestContext.runOnContext(ignored -> task.run());
+        return context.securityIdentity().flatMap(identity -> {
+            if (authenticationRequired && (identity == null || identity.isAnonymous())) {
+                slot.release();
+                return refuse(401, BEARER_CHALLENGE);
+            }
+            return chat.awaitReady(connectWait, onRequestThread).map(ready -> {
+                if (!ready) {
+                    slot.release();
+                    metrics.upgradeRefused(503);
+                    return CheckResult.rejectUpgradeSync(503, retryAfter);
+                }
+                admit(context, identity, slot, tcp, trace);
+                return CheckResult.permitUpgradeSync();
+            });
+        }).onFailure().invoke(slot::release);
     }
 
-    private CheckResult admit(HttpUpgradeContext context, SecurityIdentity identity, Context trace) {
-        if (authenticationRequired && (identity == null || identity.isAnonymous())) {
-            metrics.upgradeRefused(401);
-            return CheckResult.rejectUpgradeSync(401, BEARER_CHALLENGE);
-        }
+    private void admit(HttpUpgradeContext context, SecurityIdentity identity, ConnectionSlots.Slot slot,
+            TcpConnection tcp, Context trace) {
+        context.userData().put(SLOT, slot);
+        context.userData().put(TCP, tcp);
         context.userData().put(UPGRADE_TRACE, trace);
         Metadata metadata = callMetadata.of(context.httpRequest(), identity);
         if (metadata != null) {
             context.userData().put(CallMetadata.KEY, metadata);
         }
-        return CheckResult.permitUpgradeSync();
+    }
+
+    private Uni<CheckResult> refuse(int status, Map<String, List<String>> headers) {
+        metrics.upgradeRefused(status);
+        return CheckResult.rejectUpgrade(status, headers);
     }
 
     /** From now on, every upgrade is refused with 503: the gateway is shutting down. */
     void startDraining() {
         draining = true;
-    }
-
-    private boolean originAllowed(String origin, HttpServerRequest request) {
-        if (origin == null) {
-            return !config.requireOrigin();
-        }
-        return origin.equals(ownOrigin(request)) || allowedOrigins.contains(origin);
-    }
-
-    /** The origin a page served by this gateway, as the browser reached it, has. */
-    private static String ownOrigin(HttpServerRequest request) {
-        return (request.isSSL() ? "https://" : "http://") + request.authority();
     }
 }

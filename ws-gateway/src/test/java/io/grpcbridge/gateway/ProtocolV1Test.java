@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,7 @@ import io.grpcbridge.testing.TestSocket;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrame;
 
 /**
@@ -135,6 +137,21 @@ class ProtocolV1Test {
         assertThat(socket.awaitClose().code()).isEqualTo(1009);
     }
 
+    @ParameterizedTest(name = "{0}-byte characters")
+    @CsvSource({ "1, x", "2, é", "3, 中", "4, 😀" })
+    void theLimitIsCountedInExactUtf8Bytes(int bytesPerCharacter, String character) throws Exception {
+        String atTheLimit = inputFrameOfBytes(65_536, character);
+        assertThat(atTheLimit.getBytes(StandardCharsets.UTF_8)).hasSize(65_536);
+        TestSocket accepted = TestSocket.connect(ws).send(atTheLimit);
+        assertThat(accepted.next()).isEqualTo(atTheLimit);
+        assertThat(accepted.next()).startsWith("{\"output\":\"服务端返回: " + character);
+
+        String oneCharacterOver = atTheLimit.replace("\"}", character + "\"}");
+        assertThat(oneCharacterOver.getBytes(StandardCharsets.UTF_8)).hasSize(65_536 + bytesPerCharacter);
+        TestSocket refused = TestSocket.connect(ws).send(oneCharacterOver);
+        assertThat(refused.awaitClose().code()).isEqualTo(1009);
+    }
+
     @Test
     void frameOfOneMebibyteClosesWith1009() {
         TestSocket socket = TestSocket.connect(ws).send(inputFrameOfBytes(1024 * 1024));
@@ -154,8 +171,9 @@ class ProtocolV1Test {
     void singleFrameOverTheHardCeilingDropsTheConnectionAndTheGatewayKeepsServing() throws Exception {
         WebSocketClient client = vertx.createWebSocketClient();
         try {
-            WebSocket socket = client.connect(ws.getPort(), ws.getHost(), ws.getPath())
-                    .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            WebSocketConnectOptions noOrigin = new WebSocketConnectOptions().setPort(ws.getPort()).setHost(ws.getHost())
+                    .setURI(ws.getPath()).setAllowOriginHeader(false);
+            WebSocket socket = client.connect(noOrigin).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
             CompletableFuture<Short> closeCode = new CompletableFuture<>();
             socket.closeHandler(closed -> closeCode.complete(socket.closeStatusCode()));
 
@@ -238,6 +256,13 @@ class ProtocolV1Test {
 
     /** {"input":"xx…x"} of exactly {@code bytes} bytes. */
     static String inputFrameOfBytes(int bytes) {
-        return "{\"input\":\"" + "x".repeat(bytes - 12) + "\"}";
+        return inputFrameOfBytes(bytes, "x");
+    }
+
+    /** {"input":"…"} of exactly {@code bytes} UTF-8 bytes: {@code character} repeated, then as many x as it takes. */
+    static String inputFrameOfBytes(int bytes, String character) {
+        int room = bytes - 12;
+        int size = character.getBytes(StandardCharsets.UTF_8).length;
+        return "{\"input\":\"" + character.repeat(room / size) + "x".repeat(room % size) + "\"}";
     }
 }

@@ -7,12 +7,16 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.grpcbridge.testing.RawWebSocket;
 import io.grpcbridge.testing.TestSocket;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** Cross-site WebSocket hijacking: only the gateway's own pages and allowed origins may open sockets. */
+/**
+ * Cross-site WebSocket hijacking and DNS rebinding: only pages of the configured origins may open
+ * sockets, whatever Host header the request carries.
+ */
 @QuarkusTest
 @QuarkusTestResource(value = FakeChatServer.class, restrictToAnnotatedClass = true)
 class UpgradeGuardTest {
@@ -26,8 +30,17 @@ class UpgradeGuardTest {
     }
 
     @Test
-    void ownOriginIsAccepted() {
-        assertThat(handshake("http://" + ws.getHost() + ":" + ws.getPort())).isEqualTo(101);
+    void aPageWhoseOriginMatchesTheHostItReachedIsRefusedUnlessItsOriginIsListed() throws Exception {
+        // A DNS-rebinding page: evil.example resolves to the gateway, so Host and Origin agree.
+        String rebound = "evil.example:" + ws.getPort();
+
+        assertThat(RawWebSocket.handshakeStatus(ws, rebound, Map.of("Origin", "http://" + rebound))).isEqualTo(403);
+        assertThat(RawWebSocket.handshakeStatus(ws, rebound, Map.of("Origin", "https://allowed.example"))).isEqualTo(101);
+    }
+
+    @Test
+    void theGatewaysOwnAddressIsNoOriginUnlessListed() {
+        assertThat(handshake("http://" + ws.getHost() + ":" + ws.getPort())).isEqualTo(403);
     }
 
     @Test

@@ -1,0 +1,80 @@
+package io.grpcbridge.gateway;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import io.grpc.Channel;
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+
+/**
+ * Whether the {@code chat} channel is connected to chat-service, asked by every upgrade (a socket
+ * opens only on a connected channel, so "open" means its call has started) and by readiness.
+ * <p>
+ * grpc-java connects lazily and lets an unused channel go IDLE; after a failure it reports
+ * TRANSIENT_FAILURE until it is connected again, and retries only after a backoff of up to two
+ * minutes. Neither should make the gateway look down while chat-service is up: the channel connects
+ * at startup, a question about an idle channel makes it connect and waits a moment for the outcome,
+ * and one about a failed channel makes it retry at once.
+ */
+@Singleton
+public class ChatConnectivity {
+
+    private final ManagedChannel channel;
+
+    ChatConnectivity(@GrpcClient("chat") Channel channel) {
+        // Quarkus injects a ManagedChannel for the grpc-java client the gateway uses.
+        this.channel = (ManagedChannel) channel;
+    }
+
+    void connectAtStartup(@Observes StartupEvent startup) {
+        channel.getState(true);
+    }
+
+    /**
+     * True at once when connected, false at once after a failed attempt (the reconnect backoff is
+     * reset then, so the next question finds the outcome of a fresh attempt); while idle or
+     * connecting, the outcome of that attempt within {@code wait}, given on {@code answerOn} (gRPC's
+     * own thread would otherwise give it).
+     */
+    Uni<Boolean> awaitReady(Duration wait, Executor answerOn) {
+        ConnectivityState state = channel.getState(true);
+        switch (state) {
+            case READY:
+                return Uni.createFrom().item(true);
+            case TRANSIENT_FAILURE:
+            case SHUTDOWN:
+                channel.resetConnectBackoff();
+                return Uni.createFrom().item(false);
+            default:
+                return Uni.createFrom().<Boolean> emitter(outcome -> {
+                    AtomicBoolean answered = new AtomicBoolean();
+                    outcome.onTermination(() -> answered.set(true));
+                    awaitOutcome(state, outcome, answered);
+                }).ifNoItem().after(wait).recoverWithItem(false).emitOn(answerOn);
+        }
+    }
+
+    /** Follows the channel from {@code from} until it is connected or has failed to connect. */
+    private void awaitOutcome(ConnectivityState from, UniEmitter<? super Boolean> outcome, AtomicBoolean answered) {
+        channel.notifyWhenStateChanged(from, () -> {
+            if (answered.get()) {
+                return;
+            }
+            ConnectivityState now = channel.getState(false);
+            switch (now) {
+                case READY -> outcome.complete(true);
+                case TRANSIENT_FAILURE, SHUTDOWN -> outcome.complete(false);
+                default -> awaitOutcome(now, outcome, answered);
+            }
+        });
+    }
+}

@@ -1,0 +1,64 @@
+package io.grpcbridge.gateway;
+
+import java.time.Duration;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+
+/** The client's end of a socket, as its {@link StreamBridge} uses it. */
+interface ClientSocket {
+
+    /** The id the gateway's log lines give this socket. */
+    String id();
+
+    /** Sends one text frame; completes when the frame is in the kernel's socket buffer. */
+    Uni<Void> send(String frame);
+
+    /**
+     * Starts the close handshake with {@code code} and {@code reason} (cut to what a close frame
+     * holds); the connection is dropped if the client has not completed it in time.
+     */
+    void close(int code, String reason);
+
+    static ClientSocket of(WebSocketConnection connection, TcpConnection tcp, Duration closeTimeout) {
+        return new OverWebSocket(connection, tcp, closeTimeout);
+    }
+
+    /** A websockets-next connection on its TCP connection. */
+    final class OverWebSocket implements ClientSocket {
+
+        private static final Logger LOG = Logger.getLogger(OverWebSocket.class);
+
+        private final WebSocketConnection connection;
+        private final TcpConnection tcp;
+        private final Duration closeTimeout;
+
+        private OverWebSocket(WebSocketConnection connection, TcpConnection tcp, Duration closeTimeout) {
+            this.connection = connection;
+            this.tcp = tcp;
+            this.closeTimeout = closeTimeout;
+        }
+
+        @Override
+        public String id() {
+            return connection.id();
+        }
+
+        @Override
+        public Uni<Void> send(String frame) {
+            return connection.sendText(frame);
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            connection.close(CloseRules.reason(code, reason)).subscribe().with(
+                    closed -> {
+                    },
+                    failure -> LOG.debugf("[%s] close %d failed: %s", connection.id(), code, failure));
+            tcp.dropAfter(closeTimeout);
+        }
+    }
+}

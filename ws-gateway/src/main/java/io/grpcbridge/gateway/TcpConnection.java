@@ -1,0 +1,76 @@
+package io.grpcbridge.gateway;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.impl.ConnectionBase;
+
+/**
+ * The TCP connection under an upgrade request, for the three things websockets-next (Quarkus
+ * 3.34.2) does not offer: to know when the connection is gone whether or not a socket ever opened
+ * on it, to drop a peer that has gone silent, and to drop a connection whose close handshake the
+ * client never completes (Vert.x waits for its close frame to be written first, which a client
+ * that does not read prevents).
+ * <p>
+ * It reaches the Netty channel through Vert.x's {@code ConnectionBase} (an implementation class of
+ * Vert.x 4.5), the one place in the gateway that does.
+ */
+final class TcpConnection {
+
+    /** The name Vert.x gives the idle-state handler it installs for the server's idle timeouts. */
+    private static final String IDLE_HANDLER = "idle";
+
+    private final Channel channel;
+
+    private TcpConnection(Channel channel) {
+        this.channel = channel;
+    }
+
+    static TcpConnection of(HttpServerRequest request) {
+        if (!(request.connection() instanceof ConnectionBase connection)) {
+            throw new IllegalStateException("not a Vert.x TCP connection: " + request.connection());
+        }
+        return new TcpConnection(connection.channel());
+    }
+
+    /** Runs {@code action} on the connection's event loop once it is closed, however it closes. */
+    void onClose(Runnable action) {
+        channel.closeFuture().addListener(closed -> action.run());
+    }
+
+    /**
+     * From now on the connection is dropped when nothing arrives on it for {@code timeout}, and
+     * {@code onSilent} is told first. It replaces the server's timeout for connections that have
+     * not upgraded yet (the header timeout), which is far shorter than a socket's.
+     */
+    void dropWhenSilentFor(Duration timeout, Runnable onSilent) {
+        IdleStateHandler silence = new IdleStateHandler(timeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS) {
+            @Override
+            protected void channelIdle(ChannelHandlerContext context, IdleStateEvent event) {
+                onSilent.run();
+                context.close();
+            }
+        };
+        ChannelPipeline pipeline = channel.pipeline();
+        if (pipeline.get(IDLE_HANDLER) != null) {
+            pipeline.replace(IDLE_HANDLER, IDLE_HANDLER, silence);
+        } else {
+            pipeline.addFirst(IDLE_HANDLER, silence);
+        }
+    }
+
+    /** Drops the connection after {@code grace} unless it has closed by then. */
+    void dropAfter(Duration grace) {
+        channel.eventLoop().schedule(() -> {
+            if (channel.isOpen()) {
+                channel.close();
+            }
+        }, grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,85 @@
+package io.grpcbridge.gateway;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Flow;
+import java.util.function.Function;
+
+import io.grpc.Status;
+import io.grpcbridge.chat.api.Request;
+import io.grpcbridge.chat.api.Response;
+import io.smallrye.mutiny.Multi;
+
+/**
+ * A gRPC call for {@link StreamBridge} tests: takes inputs only when the test says so, and emits
+ * the outputs the test gives it, never more than the bridge has requested.
+ */
+final class FakeCall implements Function<Multi<Request>, Multi<Response>> {
+
+    final List<String> taken = new ArrayList<>();
+    long requested;
+    boolean cancelled;
+    boolean inputsCompleted;
+    private Flow.Subscriber<? super Response> outputs;
+    private Flow.Subscription inputs;
+
+    @Override
+    public Multi<Response> apply(Multi<Request> requests) {
+        return Multi.createFrom().publisher(subscriber -> {
+            outputs = subscriber;
+            subscriber.onSubscribe(new Flow.Subscription() {
+                @Override
+                public void request(long n) {
+                    requested += n;
+                }
+
+                @Override
+                public void cancel() {
+                    cancelled = true;
+                }
+            });
+            requests.subscribe().withSubscriber(new Flow.Subscriber<Request>() {
+                @Override
+                public void onSubscribe(Flow.Subscription subscription) {
+                    inputs = subscription;
+                }
+
+                @Override
+                public void onNext(Request request) {
+                    taken.add(request.getInput());
+                }
+
+                @Override
+                public void onError(Throwable failure) {
+                }
+
+                @Override
+                public void onComplete() {
+                    inputsCompleted = true;
+                }
+            });
+        });
+    }
+
+    /** chat-service takes {@code count} more inputs. */
+    void take(long count) {
+        inputs.request(count);
+    }
+
+    /** chat-service answers {@code text}; the bridge must have asked for it. */
+    void answer(String text) {
+        if (requested <= 0) {
+            throw new AssertionError("an output the bridge did not request: " + text);
+        }
+        requested--;
+        outputs.onNext(Response.newBuilder().setOutput(text).build());
+    }
+
+    void complete() {
+        outputs.onComplete();
+    }
+
+    void fail(Status status) {
+        outputs.onError(status.asRuntimeException());
+    }
+}

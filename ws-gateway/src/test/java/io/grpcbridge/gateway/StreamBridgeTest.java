@@ -1,0 +1,301 @@
+package io.grpcbridge.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.grpc.Status;
+import io.grpcbridge.chat.api.Request;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * The rules of one socket's bridge, driven directly: a fake client socket whose frames are written
+ * only when the test says so, a fake call that takes inputs and answers only when told, a clock the
+ * test sets, and a real Vert.x event loop for the bridge to live on.
+ */
+class StreamBridgeTest {
+
+    private static final long SECOND = 1_000_000_000L;
+
+    private final Vertx vertx = Vertx.vertx();
+    private final Context eventLoop = vertx.getOrCreateContext();
+    private final AtomicLong clock = new AtomicLong(42 * SECOND);
+    private final TestLimits limits = new TestLimits();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private MemoryBudget budget = new MemoryBudget(1 << 20);
+    private GatewayMetrics metrics = new GatewayMetrics(registry, budget);
+
+    @AfterEach
+    void closeVertx() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    @Test
+    void anInputIsEchoedThenGivenToTheCallAndItsOutputFollows() {
+        Socket socket = open();
+
+        socket.text("{\"input\":\"hello\"}");
+        onLoop(() -> socket.call.take(1));
+        onLoop(() -> socket.call.answer("服务端返回: hello"));
+
+        assertThat(socket.client.frames).containsExactly("{\"input\":\"hello\"}", "{\"output\":\"服务端返回: hello\"}");
+        assertThat(socket.call.taken).containsExactly("hello");
+    }
+
+    @Test
+    void outputsArePacedByTheSendWindowInFramesAndInBytes() {
+        Socket socket = open();
+        assertThat(socket.call.requested).as("the send window, in frames").isEqualTo(limits.sendWindow);
+
+        String large = "x".repeat(1000);
+        onLoop(() -> {
+            for (int i = 0; i < 3; i++) {
+                socket.call.answer(large);
+            }
+        });
+        onLoop(socket.client::writeAll);
+        assertThat(socket.call.requested).as("three written: three more").isEqualTo(4);
+
+        onLoop(() -> {
+            for (int i = 0; i < 4; i++) {
+                socket.call.answer(large);
+            }
+        });
+        // 4 × 1,013 bytes unwritten: past the 2,048-byte window, nothing more is asked for.
+        assertThat(socket.call.requested).isZero();
+        onLoop(socket.client::writeAll);
+        assertThat(socket.call.requested).isEqualTo(limits.sendWindow);
+    }
+
+    @Test
+    void aClientThatDoesNotReadIsClosed1008WhenItsUnwrittenFramesPassTheByteBound() {
+        limits.maxPendingInputs = 100;
+        limits.maxPendingInputBytes = 100_000;
+        Socket socket = open();
+        String input = "{\"input\":\"" + "y".repeat(1000) + "\"}";
+
+        for (int i = 0; i < 8; i++) {
+            socket.text(input); // 8 echoes of 1,012 bytes: 8,096 of 8,192
+        }
+        assertThat(socket.client.closes).isEmpty();
+        socket.text(input);
+
+        assertThat(socket.client.closes).singleElement()
+                .satisfies(close -> assertThat(close.code()).isEqualTo(1008))
+                .satisfies(close -> assertThat(close.reason()).contains("client is not reading").contains("8096 bytes"));
+        assertThat(socket.call.cancelled).isTrue();
+    }
+
+    @Test
+    void inputsPastThePendingByteBoundClose1008BeforeTheirEcho() {
+        limits.maxPendingInputBytes = 2500;
+        Socket socket = open();
+        String input = "{\"input\":\"" + "z".repeat(1000) + "\"}";
+
+        socket.text(input);
+        socket.text(input);
+        onLoop(socket.client::writeAll);
+        socket.text(input); // a third 1,003-byte request would make 3,009 waiting bytes
+
+        assertThat(socket.client.frames).hasSize(2);
+        assertThat(socket.client.closes).singleElement()
+                .satisfies(close -> assertThat(close.code()).isEqualTo(1008))
+                .satisfies(close -> assertThat(close.reason()).contains("2500 bytes waiting"));
+    }
+
+    @Test
+    void theInputRateIsMeasuredOnTheClockItIsGiven() {
+        limits.maxInputsPerSecond = 3;
+        limits.maxPendingInputs = 100;
+        long oneInputsWorth = SECOND / 3 + 1;
+        Socket socket = open();
+        for (int i = 0; i < 3; i++) {
+            socket.text("{\"input\":\"" + i + "\"}");
+        }
+
+        socket.text("{\"input\":\"over\"}");
+        assertThat(socket.client.frames).last().asString().contains("RESOURCE_EXHAUSTED");
+        clock.addAndGet(oneInputsWorth);
+        socket.text("{\"input\":\"paced\"}");
+        assertThat(socket.client.frames).last().isEqualTo("{\"input\":\"paced\"}");
+        clock.addAndGet(oneInputsWorth);
+        socket.text("{\"input\":\"paced\"}", "{\"input\":\"dropped quietly\"}");
+        assertThat(socket.client.closes).isEmpty();
+
+        clock.addAndGet(oneInputsWorth); // a second after the warning, still over the rate
+        socket.text("{\"input\":\"paced\"}", "{\"input\":\"over again\"}");
+
+        assertThat(socket.client.frames).filteredOn(frame -> frame.contains("RESOURCE_EXHAUSTED")).hasSize(1);
+        assertThat(socket.client.frames).noneMatch(frame -> frame.contains("dropped quietly") || frame.contains("over again"));
+        assertThat(socket.client.closes).singleElement().satisfies(close -> assertThat(close.code()).isEqualTo(1008));
+    }
+
+    @Test
+    void endHalfClosesTheCallAndAFurtherInputGetsInvalidArgument() {
+        Socket socket = open();
+
+        socket.text("{\"end\":true}");
+        onLoop(() -> socket.call.take(1));
+        assertThat(socket.call.inputsCompleted).isTrue();
+        assertThat(socket.bridge.state()).isEqualTo(StreamBridge.State.INPUT_ENDED);
+
+        socket.text("{\"input\":\"late\"}");
+        assertThat(socket.client.frames).singleElement().asString().contains("INVALID_ARGUMENT").contains("input after");
+        onLoop(socket.call::complete);
+        assertThat(socket.client.closes).containsExactly(new FakeClientSocket.Close(1000, "chat ended"));
+        assertThat(socket.bridge.state()).isEqualTo(StreamBridge.State.CLOSED);
+    }
+
+    @Test
+    void aFailedCallSendsItsStatusThenClosesByTheRules() {
+        Socket socket = open();
+
+        onLoop(() -> socket.call.fail(Status.UNAVAILABLE.withDescription("connection refused")));
+
+        assertThat(socket.client.frames)
+                .containsExactly("{\"error\":{\"code\":\"UNAVAILABLE\",\"message\":\"chat-service unavailable\"}}");
+        assertThat(socket.client.closes).containsExactly(new FakeClientSocket.Close(1013, "chat-service unavailable"));
+    }
+
+    @Test
+    void drainingDeliversTheOutputsDueThenCloses1001() {
+        Socket socket = open();
+        socket.text("{\"input\":\"a\"}");
+
+        socket.bridge.drain(Duration.ofMinutes(1));
+        onLoop(() -> {
+        });
+        assertThat(socket.bridge.state()).isEqualTo(StreamBridge.State.DRAINING);
+        socket.text("{\"input\":\"b\"}");
+        onLoop(() -> {
+            socket.call.take(2);
+            socket.call.answer("服务端返回: a");
+            socket.call.complete();
+        });
+
+        assertThat(socket.client.frames).containsExactly("{\"input\":\"a\"}",
+                "{\"error\":{\"code\":\"UNAVAILABLE\",\"message\":\"gateway restarting: input not accepted\"}}",
+                "{\"output\":\"服务端返回: a\"}");
+        assertThat(socket.client.closes).containsExactly(new FakeClientSocket.Close(1001, "gateway restarting"));
+    }
+
+    @Test
+    void drainingClosesWith1001AtItsTimeoutWhenOutputsAreStillDue() {
+        Socket socket = open();
+
+        CompletableFuture<Void> closed = socket.bridge.drain(Duration.ofMillis(50)).toCompletableFuture();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> onLoop(() -> !socket.client.closes.isEmpty()));
+        assertThat(socket.client.closes).singleElement().satisfies(close -> assertThat(close.code()).isEqualTo(1001));
+        assertThat(closed).isNotDone();
+        onLoop(() -> socket.bridge.onSocketClosed(1001));
+        assertThat(closed).isDone();
+    }
+
+    @Test
+    void theSocketHoldingTheMostIsClosedWhenTheGatewayPassesItsBudgetAndTheOthersKeepWorking() {
+        limits.maxPendingInputs = 100;
+        limits.maxPendingInputBytes = 100_000;
+        limits.maxUnwrittenBytes = 100_000;
+        budget = new MemoryBudget(10_000);
+        metrics = new GatewayMetrics(new SimpleMeterRegistry(), budget);
+        Socket polite = open();
+        Socket hoarder = open();
+        polite.text("{\"input\":\"hello\"}");
+        String large = "{\"input\":\"" + "h".repeat(1000) + "\"}";
+
+        for (int i = 0; i < 8; i++) {
+            hoarder.text(large); // echoes unwritten and inputs untaken: about 2 KB held per input
+        }
+        onLoop(() -> {
+        }); // the eviction runs on the socket's event loop
+
+        assertThat(hoarder.client.closes).singleElement()
+                .satisfies(close -> assertThat(close.code()).isEqualTo(1008))
+                .satisfies(close -> assertThat(close.reason()).contains("memory budget"));
+        assertThat(polite.client.closes).isEmpty();
+        onLoop(() -> polite.call.take(1));
+        onLoop(() -> polite.call.answer("服务端返回: hello"));
+        assertThat(polite.client.frames).last().isEqualTo("{\"output\":\"服务端返回: hello\"}");
+        assertThat(budget.evictions()).isEqualTo(1);
+    }
+
+    @Test
+    void everythingASocketHeldIsGivenBackWhenItIsGoneHoweverItEnded() {
+        Socket socket = open();
+        socket.text("{\"input\":\"" + "q".repeat(500) + "\"}");
+        socket.text("{\"input\":\"" + "q".repeat(500) + "\"}");
+        assertThat(budget.held()).isPositive();
+        assertThat(registry.get("gateway.streams.active").gauge().value()).isEqualTo(1);
+
+        onLoop(() -> socket.bridge.onSocketClosed(1006));
+
+        assertThat(budget.held()).isZero();
+        assertThat(socket.call.cancelled).isTrue();
+        assertThat(registry.get("gateway.streams.active").gauge().value()).isZero();
+        assertThat(registry.get("gateway.inputs.pending").gauge().value()).isZero();
+    }
+
+    @Test
+    void aFrameOneByteOverTheLimitCloses1009() {
+        Socket socket = open();
+
+        socket.text("{\"input\":\"" + "é".repeat(506) + "\"}"); // 12 + 1,012 = 1,024 bytes: at the limit
+        socket.text("{\"input\":\"" + "é".repeat(506) + "x\"}");
+
+        assertThat(socket.client.frames).hasSize(1);
+        assertThat(socket.client.closes).singleElement().satisfies(close -> assertThat(close.code()).isEqualTo(1009));
+    }
+
+    /** A bridge on the event loop, with its fake socket and call. */
+    private final class Socket {
+        final FakeClientSocket client = new FakeClientSocket();
+        final FakeCall call = new FakeCall();
+        final StreamBridge bridge;
+
+        Socket() {
+            StreamBridge.Shared shared = new StreamBridge.Shared(new FrameCodec<>(Request.getDefaultInstance()), limits, metrics,
+                    budget, clock::get);
+            bridge = onLoop(() -> StreamBridge.open(client, null, eventLoop, shared, call));
+        }
+
+        void text(String... frames) {
+            for (String frame : frames) {
+                onLoop(() -> bridge.onText(frame));
+            }
+        }
+    }
+
+    private Socket open() {
+        return new Socket();
+    }
+
+    private void onLoop(Runnable action) {
+        onLoop(() -> {
+            action.run();
+            return null;
+        });
+    }
+
+    private <T> T onLoop(Supplier<T> action) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        eventLoop.runOnContext(ignored -> {
+            try {
+                result.complete(action.get());
+            } catch (Throwable failure) {
+                result.completeExceptionally(failure);
+            }
+        });
+        return result.orTimeout(10, TimeUnit.SECONDS).join();
+    }
+}
