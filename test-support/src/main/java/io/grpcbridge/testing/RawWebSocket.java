@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +49,23 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Opens {@code ws://host:port/path} (an http URI works too) and completes the handshake. */
     public static RawWebSocket connect(URI uri) throws IOException {
-        RawWebSocket ws = new RawWebSocket(new Socket(uri.getHost(), uri.getPort()));
+        return upgrade(new Socket(uri.getHost(), uri.getPort()), uri);
+    }
+
+    /**
+     * Like {@link #connect(URI)}, with the socket's receive buffer set to {@code receiveBufferBytes}
+     * before connecting, so that a client that does not read holds back its sender after a few
+     * kilobytes rather than after the megabytes a loopback connection's buffers grow to.
+     */
+    public static RawWebSocket connect(URI uri, int receiveBufferBytes) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(receiveBufferBytes);
+        socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()));
+        return upgrade(socket, uri);
+    }
+
+    private static RawWebSocket upgrade(Socket socket, URI uri) throws IOException {
+        RawWebSocket ws = new RawWebSocket(socket);
         String status = ws.handshake(uri, uri.getHost() + ":" + uri.getPort(), Map.of());
         if (!status.startsWith("HTTP/1.1 101")) {
             ws.close();

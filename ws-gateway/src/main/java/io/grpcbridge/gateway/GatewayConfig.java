@@ -3,6 +3,7 @@ package io.grpcbridge.gateway;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -167,6 +168,15 @@ public interface GatewayConfig {
          */
         @WithDefault("5s")
         Duration closeTimeout();
+
+        /**
+         * The kernel's send buffer per connection (SO_SNDBUF). Unset, Linux grows it as needed up to
+         * {@code net.ipv4.tcp_wmem}'s maximum (4 MiB by default): what a client that does not read
+         * can hold there, on top of the bounds above, is kernel memory (charged to the container
+         * under cgroup v2), and the gateway sees those frames as written. Setting it bounds that, at
+         * the cost of per-socket throughput on long round trips.
+         */
+        OptionalInt sendBufferBytes();
     }
 
     /** The gateway as a whole. */

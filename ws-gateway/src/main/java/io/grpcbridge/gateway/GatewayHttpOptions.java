@@ -16,30 +16,34 @@ import io.vertx.core.http.HttpServerOptions;
  * to upgrade to h2c) before it reports the connection, so Quarkus's connection cap
  * ({@code quarkus.http.limits.max-connections}) would not count half-sent requests. Browsers never
  * speak h2c and WebSockets run over HTTP/1.1 here; HTTP/2 over TLS (ALPN) is unaffected.</li>
+ * <li>The kernel send buffer, when {@code gateway.socket.send-buffer-bytes} is set.</li>
  * </ul>
  */
 @Singleton
 public class GatewayHttpOptions implements HttpServerOptionsCustomizer {
 
-    private final GatewayConfig.Upgrade config;
+    private final GatewayConfig.Upgrade upgrade;
+    private final GatewayConfig.Socket socket;
 
     GatewayHttpOptions(GatewayConfig config) {
-        this.config = config.upgrade();
+        this.upgrade = config.upgrade();
+        this.socket = config.socket();
     }
 
     @Override
     public void customizeHttpServer(HttpServerOptions options) {
-        setHeaderTimeout(options);
+        customize(options);
         options.setHttp2ClearTextEnabled(false);
     }
 
     @Override
     public void customizeHttpsServer(HttpServerOptions options) {
-        setHeaderTimeout(options);
+        customize(options);
     }
 
-    private void setHeaderTimeout(HttpServerOptions options) {
+    private void customize(HttpServerOptions options) {
         // Quarkus sets its idle timeout in milliseconds; Vert.x's idle timeouts share that unit.
-        options.setReadIdleTimeout((int) options.getIdleTimeoutUnit().convert(config.headerTimeout()));
+        options.setReadIdleTimeout((int) options.getIdleTimeoutUnit().convert(upgrade.headerTimeout()));
+        socket.sendBufferBytes().ifPresent(options::setSendBufferSize);
     }
 }

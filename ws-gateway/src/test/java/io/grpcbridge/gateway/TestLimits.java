@@ -1,6 +1,7 @@
 package io.grpcbridge.gateway;
 
 import java.time.Duration;
+import java.util.OptionalInt;
 
 /** A socket's bounds for tests that build a {@link StreamBridge} without Quarkus; small by default. */
 final class TestLimits implements GatewayConfig.Socket {
@@ -62,5 +63,10 @@ final class TestLimits implements GatewayConfig.Socket {
     @Override
     public Duration closeTimeout() {
         return Duration.ofSeconds(5);
+    }
+
+    @Override
+    public OptionalInt sendBufferBytes() {
+        return OptionalInt.empty();
     }
 }
