@@ -15,7 +15,7 @@ import io.smallrye.mutiny.helpers.Subscriptions;
  * for any message types.
  * <p>
  * Quarkus 3.34.2's generated Mutiny service adapter subscribes to the outputs with unbounded demand,
- * never looks at {@code isReady()} and queues inputs without bound (stack-facts G4). Here instead:
+ * never looks at {@code isReady()} and queues inputs without bound. Here instead:
  * <ul>
  * <li>inputs: auto-request is off; the logic's demand becomes {@code request(n)} on the call, so
  * gRPC delivers only what the logic asked for and the client is paced by HTTP/2 flow control;</li>

@@ -13,7 +13,7 @@ import io.smallrye.mutiny.Multi;
  * control on both sides: {@code Multi<O> call(Multi<I>)}.
  * <p>
  * Quarkus 3.34.2's generated Mutiny client stub requests every response at once and sends requests
- * without looking at {@code isReady()} (stack-facts G1, G2). Here instead:
+ * without looking at {@code isReady()}, so both directions buffer without bound. Here instead:
  * <ul>
  * <li>responses: auto-request is off; the subscriber's demand becomes {@code request(n)} on the
  * call, so gRPC (and through it the server) is held back by what the subscriber can take;</li>

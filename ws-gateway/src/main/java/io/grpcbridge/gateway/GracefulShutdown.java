@@ -17,7 +17,7 @@ import io.quarkus.websockets.next.OpenConnections;
 import io.quarkus.websockets.next.WebSocketConnection;
 
 /**
- * On SIGTERM, before Vert.x closes every socket with a bare 1000 (stack-facts S1): refuse new
+ * On SIGTERM, before Vert.x closes every socket with a bare 1000: refuse new
  * upgrades, half-close every call, let the outputs already due reach their sockets, and close each
  * with 1001, all within {@code gateway.shutdown.drain-timeout}. Quarkus fires the event, and waits
  * for this observer, before it stops the HTTP server ({@code quarkus.shutdown.delay-enabled}).
