@@ -51,6 +51,7 @@ public class ChatWebSocket {
     void onOpen(WebSocketConnection connection) {
         TcpConnection tcp = connection.userData().get(UpgradeGuard.TCP);
         tcp.dropWhenSilentFor(limits.peerTimeout(), metrics::peerSilent);
+        tcp.compactFrameDecoder();
         metrics.connectionOpened();
         Metadata metadata = connection.userData().get(CallMetadata.KEY);
         String client = clientOf(connection.handshakeRequest().query());
