@@ -1,0 +1,83 @@
+package io.grpcbridge.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import io.grpcbridge.testing.Prometheus;
+import io.grpcbridge.testing.TestSocket;
+
+/**
+ * The gateway's memory model (docs/operations.md#memory-model), measured on the packaged gateway
+ * at the heap its JVM container gives it, and the JVM compose file's sizing checked against it:
+ * base + max-connections x per-socket + 2 x budget + Netty's buffers must fit both the heap and
+ * the container's mem_limit.
+ */
+class MemoryModelIT {
+
+    private static final int IDLE_SOCKETS = 2_000;
+    /** Netty's pooled direct memory, outside the budget: HostileClientsIT bounds it at 32 MiB with 50 clients attacking. */
+    private static final long NETTY_ALLOWANCE = 32L << 20;
+    /** Of the heap, what live data may fill and leave the garbage collector room to work. */
+    private static final double HEAP_FILL = 0.75;
+
+    @Test
+    void theJvmContainersSizingFitsItsHeapAndMemoryLimit() throws Exception {
+        ComposeService container = ComposeService.of("ws-gateway", "docker-compose.yml", "docker-compose.jvm.yml");
+        long maxConnections = container.longVariable("GATEWAY_UPGRADE_MAX_CONNECTIONS");
+        long budget = container.longVariable("GATEWAY_MEMORY_BUDGET_BYTES");
+        long heapLimit = container.memLimitBytes() * maxRamPercentage() / 100;
+
+        ServiceProcess chat = ServiceProcess.chatService().start();
+        ServiceProcess gateway = ServiceProcess.gateway(chat, "-Xmx" + (heapLimit >> 20) + "m",
+                "-Dgateway.upgrade.max-connections=" + maxConnections, "-Dgateway.memory.budget-bytes=" + budget).start();
+        List<TestSocket> sockets = new ArrayList<>();
+        try {
+            TestSocket warm = TestSocket.connect(gateway.ws());
+            for (int i = 0; i < 200; i++) {
+                warm.send("{\"input\":\"warm " + i + "\"}");
+                assertThat(warm.next(2)).hasSize(2);
+            }
+            long baseHeap = Heap.afterGc(gateway);
+            long baseRss = gateway.rssBytes();
+
+            for (int i = 0; i < IDLE_SOCKETS; i++) {
+                sockets.add(TestSocket.connect(gateway.ws()));
+            }
+            assertThat(Prometheus.sample(gateway.uri(), "gateway_connections_active")).isEqualTo(IDLE_SOCKETS + 1);
+            long heapPerSocket = (Heap.afterGc(gateway) - baseHeap) / IDLE_SOCKETS;
+            long rssPerSocket = (gateway.rssBytes() - baseRss) / IDLE_SOCKETS;
+
+            long heapModel = baseHeap + maxConnections * heapPerSocket + 2 * budget;
+            long rssModel = baseRss + maxConnections * rssPerSocket + 2 * budget + NETTY_ALLOWANCE;
+            System.out.printf("memory model at -Xmx%dm: base heap %d MiB, RSS %d MiB; per idle socket %d KiB heap, "
+                    + "%d KiB RSS; with %d sockets and a budget of %d MiB: heap %d of %d MiB, RSS %d of %d MiB%n",
+                    heapLimit >> 20, baseHeap >> 20, baseRss >> 20, heapPerSocket >> 10, rssPerSocket >> 10,
+                    maxConnections, budget >> 20, heapModel >> 20, heapLimit >> 20, rssModel >> 20,
+                    container.memLimitBytes() >> 20);
+
+            assertThat(heapPerSocket).as("heap per idle socket").isPositive();
+            assertThat(heapModel).as("heap the model needs").isLessThan((long) (heapLimit * HEAP_FILL));
+            assertThat(rssModel).as("memory the model needs").isLessThan(container.memLimitBytes());
+        } finally {
+            sockets.forEach(TestSocket::abort);
+            gateway.stop();
+            chat.stop();
+        }
+    }
+
+    /** The share of the container's memory Dockerfile.jvm gives the heap. */
+    private static long maxRamPercentage() throws Exception {
+        Path dockerfile = Path.of(System.getProperty("project.root", ".."), "ws-gateway/src/main/docker/Dockerfile.jvm");
+        Matcher percentage = Pattern.compile("MaxRAMPercentage=(\\d+)").matcher(Files.readString(dockerfile));
+        assertThat(percentage.find()).as("MaxRAMPercentage in " + dockerfile).isTrue();
+        return Long.parseLong(percentage.group(1));
+    }
+}
