@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 import io.grpc.Metadata;
 import io.grpcbridge.chat.api.Request;
 import io.opentelemetry.context.Scope;
+import io.quarkus.runtime.Startup;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
@@ -25,7 +26,11 @@ import io.vertx.core.buffer.Buffer;
  * The browser's endpoint: each socket gets its own {@link StreamBridge}, which does the work. Every
  * callback runs on the socket's event loop ({@code @NonBlocking}) and returns at once, so frames
  * never wait in websockets-next's inbound queue, which has no bound in Quarkus 3.34.2.
+ * <p>
+ * Created at startup, not by the first upgrade: building its codec loads protobuf's JSON support,
+ * which blocked the first socket's event loop for 2 s on a busy machine.
  */
+@Startup
 @WebSocket(path = "/ws")
 public class ChatWebSocket {
 
