@@ -3,6 +3,7 @@ package io.grpcbridge.e2e;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,9 +23,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
@@ -46,6 +50,8 @@ class ChatPageIT {
               constructor(...args) { super(...args); window.sockets.push(this); }
             };
             """;
+    /** Debian's fonts-noto-cjk, which has Noto Sans CJK SC. */
+    private static final Path NOTO_SANS_CJK = Path.of("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc");
 
     /** Authentication is off, as by default; a token the page sends still names the caller. */
     @RegisterExtension
@@ -187,6 +193,36 @@ class ChatPageIT {
                 new LocatorAssertions.HasAttributeOptions().setTimeout(30_000));
         chatPage.type("after");
         assertThat(chatPage.lines("output").last()).hasText("服务端返回: after");
+    }
+
+    @Test
+    void chineseTextIsSetInACjkFont() {
+        ChatPage chinese = open("zh-CN");
+        String fontStack = (String) chinese.page.evaluate("getComputedStyle(document.getElementById('title')).fontFamily");
+        for (String family : List.of("\"Noto Sans CJK SC\"", "\"Source Han Sans SC\"", "\"PingFang SC\"", "\"Microsoft YaHei\"")) {
+            assertTrue(fontStack.indexOf(family) >= 0 && fontStack.indexOf(family) < fontStack.indexOf("sans-serif"), fontStack);
+        }
+        assertEquals(fontStack, chinese.page.evaluate("getComputedStyle(document.getElementById('send')).fontFamily"),
+                "controls inherit the page's fonts");
+        if (!Files.exists(NOTO_SANS_CJK)) {
+            System.out.println("ChatPageIT: " + NOTO_SANS_CJK + " is missing (Debian's fonts-noto-cjk): which font renders Chinese is not checked");
+            return;
+        }
+        CDPSession devTools = context.newCDPSession(chinese.page);
+        devTools.send("DOM.enable");
+        devTools.send("CSS.enable");
+        int root = devTools.send("DOM.getDocument").getAsJsonObject("root").get("nodeId").getAsInt();
+        for (String selector : List.of("#title", "#send", "#cmd-stream")) {
+            JsonObject query = new JsonObject();
+            query.addProperty("nodeId", root);
+            query.addProperty("selector", selector);
+            JsonObject node = new JsonObject();
+            node.addProperty("nodeId", devTools.send("DOM.querySelector", query).get("nodeId").getAsInt());
+            JsonArray fonts = devTools.send("CSS.getPlatformFontsForNode", node).getAsJsonArray("fonts");
+            for (var font : fonts) {
+                assertEquals("Noto Sans CJK SC", font.getAsJsonObject().get("familyName").getAsString(), selector + ": " + fonts);
+            }
+        }
     }
 
     @Test
