@@ -17,7 +17,8 @@ const TEXT = {
   en: {
     title: "Chat",
     subtitle: "A live gRPC stream through the WebSocket gateway",
-    clientId: (number) => `Client no. ${number}`,
+    clientId: (id) => `Client id ${id}`,
+    clientIdHint: "The gateway writes this id on its log lines for this page's connections",
     logTitle: "Conversation",
     empty: "Nothing yet. Say hello.",
     inputLabel: "Message",
@@ -50,7 +51,8 @@ const TEXT = {
   zh: {
     title: "对话",
     subtitle: "经 WebSocket 网关的实时 gRPC 数据流",
-    clientId: (number) => `客户编号:${number}`,
+    clientId: (id) => `客户端 ID ${id}`,
+    clientIdHint: "网关在此页面各连接的日志中记录此 ID",
     logTitle: "对话记录",
     empty: "还没有消息，打个招呼吧。",
     inputLabel: "消息",
@@ -85,7 +87,10 @@ const TEXT = {
 const language = navigator.language.toLowerCase().startsWith("zh") ? "zh" : "en";
 const t = TEXT[language];
 const numbers = new Intl.NumberFormat(language);
-const wsUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws";
+// This page load's name in the gateway's logs: 8 random hex digits, sent with every socket it opens
+// (docs/protocol.md#opening-a-socket) and shown, so a user's report can be found in the logs.
+const clientId = Array.from(crypto.getRandomValues(new Uint8Array(4)), (byte) => byte.toString(16).padStart(2, "0")).join("");
+const wsUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws?client=" + clientId;
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -119,7 +124,8 @@ function translatePage() {
   ui.stream.title = t.streamHint;
   ui.endChat.title = t.endChatHint;
   ui.endInput.title = t.endInputHint;
-  $("client-id").textContent = t.clientId(Math.floor(Math.random() * 1000));
+  $("client-id").textContent = t.clientId(clientId);
+  $("client-id").title = t.clientIdHint;
 }
 
 // ---- connection

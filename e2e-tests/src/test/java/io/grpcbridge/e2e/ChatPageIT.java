@@ -3,8 +3,10 @@ package io.grpcbridge.e2e;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +52,9 @@ class ChatPageIT {
               constructor(...args) { super(...args); window.sockets.push(this); }
             };
             """;
+    /** The page's client id as it shows it, the id itself in group 1. */
+    private static final Pattern CLIENT_ID_EN = Pattern.compile("^Client id ([0-9a-f]{8})$");
+    private static final Pattern CLIENT_ID_ZH = Pattern.compile("^客户端 ID ([0-9a-f]{8})$");
     /** Debian's fonts-noto-cjk, which has Noto Sans CJK SC. */
     private static final Path NOTO_SANS_CJK = Path.of("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc");
 
@@ -196,6 +201,28 @@ class ChatPageIT {
     }
 
     @Test
+    void theClientIdIsMadeOncePerPageLoadSentWithEverySocketAndWrittenOnTheGatewaysLogLines() {
+        ChatPage chatPage = open("en-US");
+        String clientId = chatPage.clientId(CLIENT_ID_EN);
+        assertThat(chatPage.clientId).hasAttribute("title", Pattern.compile("log"));
+
+        chatPage.endCommand.click();
+        assertThat(chatPage.state).hasAttribute("data-state", "closed");
+        chatPage.reconnect.click();
+        assertThat(chatPage.state).hasAttribute("data-state", "connected");
+
+        assertEquals(List.of(pair.gateway().ws() + "?client=" + clientId, pair.gateway().ws() + "?client=" + clientId),
+                chatPage.page.evaluate("window.sockets.map((socket) => socket.url)"));
+        assertThat(chatPage.clientId).hasText("Client id " + clientId);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gatewayLogLines("\\[[-0-9a-f]+\\] opened from \\S+ by anonymous, client " + clientId) == 2
+                && gatewayLogLines("\\[[-0-9a-f]+\\] closed 1000 after \\d+ ms: 1 inputs, 1 outputs, client " + clientId) == 1);
+
+        chatPage.page.reload();
+        assertThat(chatPage.state).hasAttribute("data-state", "connected");
+        assertNotEquals(clientId, chatPage.clientId(CLIENT_ID_EN), "a new page load, a new id");
+    }
+
+    @Test
     void chineseTextIsSetInACjkFont() {
         ChatPage chinese = open("zh-CN");
         String fontStack = (String) chinese.page.evaluate("getComputedStyle(document.getElementById('title')).fontFamily");
@@ -263,7 +290,7 @@ class ChatPageIT {
         ChatPage chinese = open("zh-CN");
         assertThat(chinese.page.locator("html")).hasAttribute("lang", "zh-CN");
         assertThat(chinese.state).hasText("已连接");
-        assertThat(chinese.clientId).hasText(Pattern.compile("^客户编号:\\d{1,3}$"));
+        assertThat(chinese.clientId).hasText(CLIENT_ID_ZH);
         assertThat(chinese.send).hasText("发送");
         assertThat(chinese.streamCommand).hasText(STREAM);
         assertThat(chinese.endCommand).hasText("结束对话");
@@ -275,7 +302,7 @@ class ChatPageIT {
         ChatPage english = open("en-US");
         assertThat(english.page.locator("html")).hasAttribute("lang", "en");
         assertThat(english.state).hasText("Connected");
-        assertThat(english.clientId).hasText(Pattern.compile("^Client no\\. \\d{1,3}$"));
+        assertThat(english.clientId).hasText(CLIENT_ID_EN);
         assertThat(english.send).hasText("Send");
         assertThat(english.streamCommand).hasText("Stream data");
         assertThat(english.endCommand).hasText("End chat");
@@ -290,6 +317,14 @@ class ChatPageIT {
             return probe.next(2).contains("{\"output\":\"服务端返回: probe\"}");
         } finally {
             probe.abort();
+        }
+    }
+
+    /** How many of the gateway's log lines (of all gateways of this build) {@code pattern} is found in. */
+    private static long gatewayLogLines(String pattern) throws IOException {
+        Pattern wanted = Pattern.compile(pattern);
+        try (var lines = Files.lines(pair.gateway().log(), StandardCharsets.UTF_8)) {
+            return lines.filter(line -> wanted.matcher(line).find()).count();
         }
     }
 
