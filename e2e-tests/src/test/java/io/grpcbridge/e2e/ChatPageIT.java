@@ -3,6 +3,7 @@ package io.grpcbridge.e2e;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,12 +32,12 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.CDPSession;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 
-import io.grpcbridge.testing.TestSocket;
 import io.grpcbridge.testing.TestTokens;
 
 /** The chat page the gateway serves, in a real Chromium, against the packaged pair. */
@@ -45,12 +46,23 @@ class ChatPageIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final String STREAM = "返回数据流";
     private static final String[] STREAM_LINES = IntStream.range(0, 10).mapToObj(i -> "数据流 #" + i).toArray(String[]::new);
-    /** Records every WebSocket the page opens, so a test can count them or write to the newest. */
+    /**
+     * Records every WebSocket the page opens (whether it opened, the code it closed with), so a test
+     * can count them or write to the newest, and every state the badge shows, in order.
+     */
     private static final String RECORD_SOCKETS = """
             window.sockets = [];
             window.WebSocket = class extends WebSocket {
-              constructor(...args) { super(...args); window.sockets.push(this); }
+              constructor(...args) {
+                super(...args);
+                window.sockets.push(this);
+                this.addEventListener("open", () => { this.opened = true; });
+                this.addEventListener("close", (close) => { this.closeCode = close.code; });
+              }
             };
+            window.states = [];
+            new MutationObserver((changes) => changes.forEach((change) => window.states.push(change.target.dataset.state)))
+              .observe(document, { subtree: true, attributes: true, attributeFilter: ["data-state"] });
             """;
     /** The page's client id as it shows it, the id itself in group 1. */
     private static final Pattern CLIENT_ID_EN = Pattern.compile("^Client id ([0-9a-f]{8})$");
@@ -177,27 +189,48 @@ class ChatPageIT {
     }
 
     @Test
-    void aChatServiceOutageShowsTheErrorAndThePageReconnectsByItselfWhenItIsBack() throws Exception {
+    void whileChatServiceIsDownThePageKeepsTryingNeverShowsConnectedNorSendsAndConnectsWhenItIsBack() throws Exception {
         ChatPage chatPage = open("en-US");
+        String clientId = chatPage.clientId(CLIENT_ID_EN);
         chatPage.type("before");
         assertThat(chatPage.lines("output")).hasText(new String[] {"服务端返回: before"});
+        chatPage.input.fill("typed while down");
+        chatPage.page.evaluate("window.states.length = 0");
 
         pair.chat().kill();
         try {
             assertThat(chatPage.lines("error").first()).containsText("UNAVAILABLE");
-            assertThat(chatPage.state).hasAttribute("data-state", "reconnecting");
-            assertThat(chatPage.stateDetail).containsText("1013");
+            assertThat(chatPage.lines("event").filter(new Locator.FilterOptions().setHasText("Closed 1013"))).hasCount(1);
+            // The gateway refuses upgrades (503) while chat-service is down: the browser sees a close
+            // 1006 without an open, and the page tries again, with backoff.
+            await().atMost(Duration.ofSeconds(30)).until(() -> refusedSockets(chatPage) >= 2);
+            assertThat(chatPage.lines("event").filter(new Locator.FilterOptions().setHasText("Closed 1006")).first()).isVisible();
+            assertThat(chatPage.send).isDisabled();
+            assertThat(chatPage.streamCommand).isDisabled();
+            // Enter while down sends nothing, shows nothing as sent and leaves the text in the field.
+            chatPage.input.press("Enter");
+            assertThat(chatPage.lines("input")).hasText(new String[] {"before"});
+            assertThat(chatPage.input).hasValue("typed while down");
         } finally {
             pair.chat().start();
         }
-        // The gateway opens a socket before its gRPC call is up (there is no "ready" frame), so a socket
-        // opened during the outage can still fail after chat-service is back: wait until it answers.
-        await().atMost(Duration.ofSeconds(30)).until(ChatPageIT::gatewayAnswers);
 
         assertThat(chatPage.state).hasAttribute("data-state", "connected",
-                new LocatorAssertions.HasAttributeOptions().setTimeout(30_000));
-        chatPage.type("after");
-        assertThat(chatPage.lines("output").last()).hasText("服务端返回: after");
+                new LocatorAssertions.HasAttributeOptions().setTimeout(40_000));
+        List<?> states = (List<?>) chatPage.page.evaluate("window.states");
+        assertEquals("connected", states.get(states.size() - 1), "states since the kill: " + states);
+        assertFalse(states.subList(0, states.size() - 1).contains("connected"), "states since the kill: " + states);
+        assertEquals(1, chatPage.page.evaluate("window.sockets.filter((socket) => socket.opened).length - 1"),
+                "sockets opened since the kill: only the one now connected");
+        assertEquals(List.of("{\"input\":\"before\"}"), sentFrames);
+        assertEquals(List.of(pair.gateway().ws() + "?client=" + clientId),
+                chatPage.page.evaluate("[...new Set(window.sockets.map((socket) => socket.url))]"),
+                "every try carries the page's one client id");
+
+        assertThat(chatPage.input).isEnabled();
+        assertThat(chatPage.input).hasValue("typed while down");
+        chatPage.input.press("Enter");
+        assertThat(chatPage.lines("output").last()).hasText("服务端返回: typed while down");
     }
 
     @Test
@@ -311,13 +344,9 @@ class ChatPageIT {
         assertThat(english.input).hasAccessibleName("Message");
     }
 
-    private static boolean gatewayAnswers() throws InterruptedException {
-        TestSocket probe = TestSocket.connect(pair.gateway().ws()).send("{\"input\":\"probe\"}");
-        try {
-            return probe.next(2).contains("{\"output\":\"服务端返回: probe\"}");
-        } finally {
-            probe.abort();
-        }
+    /** Sockets of the page refused at the upgrade: closed 1006 without ever opening. */
+    private static int refusedSockets(ChatPage chatPage) {
+        return (Integer) chatPage.page.evaluate("window.sockets.filter((socket) => !socket.opened && socket.closeCode === 1006).length");
     }
 
     /** How many of the gateway's log lines (of all gateways of this build) {@code pattern} is found in. */
