@@ -42,6 +42,13 @@ final class ChatPage {
         return log.locator("li[data-kind=" + kind + "] .text");
     }
 
+    /** The log's event lines (connected, closed …) whose text is exactly {@code text}. */
+    Locator events(String text) {
+        // The pattern runs in the page, as a JavaScript RegExp, which has no \Q…\E quoting.
+        String literal = text.replaceAll("[\\\\^$.|?*+()\\[\\]{}]", "\\\\$0");
+        return lines("event").filter(new Locator.FilterOptions().setHasText(Pattern.compile("^" + literal + "$")));
+    }
+
     /** The client id the page shows, checked against {@code shown}, a pattern whose group 1 is the id. */
     String clientId(Pattern shown) {
         Matcher matcher = shown.matcher(clientId.textContent());

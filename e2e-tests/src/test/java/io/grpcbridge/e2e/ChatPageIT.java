@@ -32,7 +32,6 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.CDPSession;
-import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
@@ -63,6 +62,35 @@ class ChatPageIT {
             window.states = [];
             new MutationObserver((changes) => changes.forEach((change) => window.states.push(change.target.dataset.state)))
               .observe(document, { subtree: true, attributes: true, attributeFilter: ["data-state"] });
+            """;
+    /**
+     * A stand-in for the gateway behind the page's WebSocket API (after {@link #RECORD_SOCKETS}): it
+     * opens at once, and a test makes it send a frame or close with any code and reason, which the real
+     * gateway cannot be made to do on demand (1011, a code protocol v1 lacks) and a browser cannot do
+     * itself (1006). Playwright 1.52's routeWebSocket would do as much, but its Java client fails on
+     * every page unload (a close event without a code).
+     */
+    private static final String GATEWAY_STAND_IN = """
+            window.WebSocket = class StandIn extends EventTarget {
+              static CONNECTING = 0;
+              static OPEN = 1;
+              static CLOSING = 2;
+              static CLOSED = 3;
+              constructor(url) {
+                super();
+                this.url = url;
+                this.readyState = StandIn.CONNECTING;
+                window.sockets.push(this);
+                setTimeout(() => { this.readyState = StandIn.OPEN; this.fire(new Event("open")); });
+              }
+              send() {}
+              serverSends(data) { this.fire(new MessageEvent("message", { data })); }
+              serverCloses(code, reason) {
+                this.readyState = StandIn.CLOSED;
+                this.fire(new CloseEvent("close", { code, reason, wasClean: code !== 1006 }));
+              }
+              fire(event) { this.dispatchEvent(event); this["on" + event.type]?.(event); }
+            };
             """;
     /** The page's client id as it shows it, the id itself in group 1. */
     private static final Pattern CLIENT_ID_EN = Pattern.compile("^Client id ([0-9a-f]{8})$");
@@ -200,11 +228,11 @@ class ChatPageIT {
         pair.chat().kill();
         try {
             assertThat(chatPage.lines("error").first()).containsText("UNAVAILABLE");
-            assertThat(chatPage.lines("event").filter(new Locator.FilterOptions().setHasText("Closed 1013"))).hasCount(1);
+            assertThat(chatPage.events("Closed 1013 · chat service unavailable")).hasCount(1);
             // The gateway refuses upgrades (503) while chat-service is down: the browser sees a close
             // 1006 without an open, and the page tries again, with backoff.
             await().atMost(Duration.ofSeconds(30)).until(() -> refusedSockets(chatPage) >= 2);
-            assertThat(chatPage.lines("event").filter(new Locator.FilterOptions().setHasText("Closed 1006")).first()).isVisible();
+            assertThat(chatPage.events("Closed 1006 · connection lost or refused").first()).isVisible();
             assertThat(chatPage.send).isDisabled();
             assertThat(chatPage.streamCommand).isDisabled();
             // Enter while down sends nothing, shows nothing as sent and leaves the text in the field.
@@ -231,6 +259,96 @@ class ChatPageIT {
         assertThat(chatPage.input).hasValue("typed while down");
         chatPage.input.press("Enter");
         assertThat(chatPage.lines("output").last()).hasText("服务端返回: typed while down");
+    }
+
+    @Test
+    void aGatewayRestartClosesWith1001AndThePageReconnectsToTheNewGatewayByItself() throws Exception {
+        ChatPage chatPage = open("zh-CN");
+        String clientId = chatPage.clientId(CLIENT_ID_ZH);
+        chatPage.type("before");
+        assertThat(chatPage.lines("output")).hasText(new String[] {"服务端返回: before"});
+        chatPage.page.evaluate("window.states.length = 0");
+
+        pair.gateway().terminate();
+        try {
+            assertThat(chatPage.events("已关闭 1001 · 网关正在重启")).hasCount(1);
+            assertTrue(pair.gateway().exitsWithin(Duration.ofSeconds(30)), "the gateway exits after its drain");
+        } finally {
+            pair.gateway().start();
+        }
+
+        assertThat(chatPage.state).hasAttribute("data-state", "connected",
+                new LocatorAssertions.HasAttributeOptions().setTimeout(40_000));
+        List<?> states = (List<?>) chatPage.page.evaluate("window.states");
+        assertEquals("reconnecting", states.get(0), "states since the SIGTERM: " + states);
+        assertFalse(states.contains("closed"), "states since the SIGTERM: " + states);
+        chatPage.type("after");
+        assertThat(chatPage.lines("output").last()).hasText("服务端返回: after");
+        await().atMost(Duration.ofSeconds(10)).until(() -> gatewayLogLines("opened from .* client " + clientId) == 2);
+    }
+
+    /** What a user reads about each close code of protocol v1, and whether the page tries again by itself. */
+    private record Close(int code, String gatewayReason, String zh, String en, boolean retried) {
+    }
+
+    private static final List<Close> CLOSES = List.of(
+            new Close(1000, "chat ended", "对话已结束", "chat ended", false),
+            new Close(1001, "gateway restarting", "网关正在重启", "gateway restarting", true),
+            new Close(1006, "", "连接中断或被拒绝", "connection lost or refused", true),
+            new Close(1008, "more than 10000 inputs a second", "超出网关限制", "over a gateway limit", false),
+            new Close(1008, "Authentication expired", "登录已过期", "sign-in expired", false),
+            new Close(1009, "frame larger than 65536 bytes", "消息过大", "message too large", false),
+            new Close(1011, "chat-service: INTERNAL", "聊天服务出错", "chat service failed", true),
+            new Close(1013, "chat-service unavailable", "聊天服务暂不可用", "chat service unavailable", true),
+            new Close(4000, "something new", "连接意外关闭", "closed unexpectedly", false));
+
+    @Test
+    void everyCloseCodeIsToldInTheBrowsersLanguageAndOnlyTheRetryableOnesReconnectByThemselves() {
+        for (String locale : List.of("zh-CN", "en-US")) {
+            boolean chinese = locale.startsWith("zh");
+            if (context != null) {
+                context.close();
+            }
+            context = newContext(locale);
+            context.addInitScript(GATEWAY_STAND_IN);
+            ChatPage chatPage = open(context);
+
+            for (Close close : CLOSES) {
+                String told = chinese ? close.zh() : close.en();
+                String event = (chinese ? "已关闭 " : "Closed ") + close.code() + " · " + told;
+                // An answered socket was healthy: each retry waits the first backoff, about 1 s.
+                int outputs = chatPage.lines("output").count();
+                chatPage.page.evaluate("window.sockets.at(-1).serverSends('{\"output\":\"ok\"}')");
+                assertThat(chatPage.lines("output")).hasCount(outputs + 1);
+                assertThat(chatPage.input).isEnabled();
+                chatPage.page.evaluate("window.states.length = 0");
+
+                chatPage.page.evaluate("([code, reason]) => window.sockets.at(-1).serverCloses(code, reason)",
+                        List.of(close.code(), close.gatewayReason()));
+
+                assertThat(chatPage.events(event)).hasCount(1);
+                if (close.retried()) {
+                    assertThat(chatPage.state).hasAttribute("data-state", "connected");
+                    List<?> states = (List<?>) chatPage.page.evaluate("window.states");
+                    assertEquals("reconnecting", states.get(0), close + ": " + states);
+                    assertFalse(states.contains("closed"), close + ": " + states);
+                } else {
+                    assertThat(chatPage.state).hasAttribute("data-state", "closed");
+                    assertThat(chatPage.stateDetail).hasText(close.code() + " · " + told);
+                    assertThat(chatPage.send).isDisabled();
+                    assertEquals(List.of("closed"), chatPage.page.evaluate("window.states"), close.toString());
+                    chatPage.reconnect.click();
+                    assertThat(chatPage.state).hasAttribute("data-state", "connected");
+                }
+                assertThat(chatPage.input).isEnabled();
+                assertThat(chatPage.send).isEnabled();
+            }
+            assertEquals(CLOSES.size() + 1, chatPage.page.evaluate("window.sockets.length"),
+                    locale + ": one socket per retry or click, no more");
+            if (chinese) {
+                assertThat(chatPage.log).not().containsText("chat-service");
+            }
+        }
     }
 
     @Test
