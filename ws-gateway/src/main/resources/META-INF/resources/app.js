@@ -251,16 +251,28 @@ function showDetail(detail, hint = "") {
   ui.detail.title = hint ? `${detail} (${hint})` : detail;
 }
 
+// The text field wants the focus at load (autofocus, lost as it waits for the socket) and after it
+// lost the focus by being disabled: it gets it when it can be used again, unless the user went elsewhere.
+let inputWantsFocus = true;
+
+/** Input is possible only on an open socket that has not ended its input: the text field with the buttons. */
 function updateControls() {
   const focused = document.activeElement;
   const canSend = socket?.readyState === WebSocket.OPEN && !inputEnded;
-  for (const button of [ui.send, ui.stream, ui.endChat, ui.endInput]) {
-    button.disabled = !canSend;
+  for (const control of [ui.input, ui.send, ui.stream, ui.endChat, ui.endInput]) {
+    control.disabled = !canSend;
   }
   ui.reconnect.disabled = socket !== null;
-  // A disabled button drops the focus to <body>: keep it where the keyboard user can go on.
+  // A disabled control drops the focus to <body>: keep it where the keyboard user can go on.
   if (focused?.disabled) {
+    inputWantsFocus ||= focused === ui.input;
     (ui.reconnect.disabled ? ui.log : ui.reconnect).focus();
+  }
+  if (canSend && inputWantsFocus) {
+    inputWantsFocus = false;
+    if ([document.body, ui.log, ui.reconnect, null].includes(document.activeElement)) {
+      ui.input.focus();
+    }
   }
 }
 

@@ -233,10 +233,12 @@ class ChatPageIT {
             // 1006 without an open, and the page tries again, with backoff.
             await().atMost(Duration.ofSeconds(30)).until(() -> refusedSockets(chatPage) >= 2);
             assertThat(chatPage.events("Closed 1006 · connection lost or refused").first()).isVisible();
+            assertThat(chatPage.input).isDisabled();
             assertThat(chatPage.send).isDisabled();
             assertThat(chatPage.streamCommand).isDisabled();
-            // Enter while down sends nothing, shows nothing as sent and leaves the text in the field.
-            chatPage.input.press("Enter");
+            // A submit while down (Enter cannot reach a disabled field; a script can) sends nothing,
+            // shows nothing as sent and leaves the text in the field.
+            chatPage.page.evaluate("document.getElementById('composer').requestSubmit()");
             assertThat(chatPage.lines("input")).hasText(new String[] {"before"});
             assertThat(chatPage.input).hasValue("typed while down");
         } finally {
@@ -272,6 +274,7 @@ class ChatPageIT {
         pair.gateway().terminate();
         try {
             assertThat(chatPage.events("已关闭 1001 · 网关正在重启")).hasCount(1);
+            assertThat(chatPage.input).isDisabled();
             assertTrue(pair.gateway().exitsWithin(Duration.ofSeconds(30)), "the gateway exits after its drain");
         } finally {
             pair.gateway().start();
@@ -335,6 +338,7 @@ class ChatPageIT {
                 } else {
                     assertThat(chatPage.state).hasAttribute("data-state", "closed");
                     assertThat(chatPage.stateDetail).hasText(close.code() + " · " + told);
+                    assertThat(chatPage.input).isDisabled();
                     assertThat(chatPage.send).isDisabled();
                     assertEquals(List.of("closed"), chatPage.page.evaluate("window.states"), close.toString());
                     chatPage.reconnect.click();
