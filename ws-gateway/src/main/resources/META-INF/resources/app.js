@@ -4,8 +4,10 @@ const COMMAND_STREAM = "返回数据流";
 const COMMAND_END = "结束对话";
 const MAX_FRAME_BYTES = 64 * 1024;
 const MAX_LINES = 1000;
-// Closes worth retrying; 1000 is the user's own end of the chat, 1008/1009 would only repeat.
-const RETRY_CODES = new Set([1006, 1011, 1013]);
+// Closes worth retrying (docs/protocol.md#close-codes): the gateway going away (1001, drain), no
+// connection or a refused upgrade (1006), chat-service failing or unavailable (1011, 1013). Not 1000,
+// the end of the chat; not 1008/1009, which would only happen again; not a code protocol v1 lacks.
+const RETRY_CODES = new Set([1001, 1006, 1011, 1013]);
 const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 10000;
 // A socket that lasted this long, or answered at all, was healthy: the next outage starts the backoff anew.
@@ -17,7 +19,8 @@ const TEXT = {
   en: {
     title: "Chat",
     subtitle: "A live gRPC stream through the WebSocket gateway",
-    clientId: (number) => `Client no. ${number}`,
+    clientId: (id) => `Client id ${id}`,
+    clientIdHint: "The gateway writes this id on its log lines for this page's connections",
     logTitle: "Conversation",
     empty: "Nothing yet. Say hello.",
     inputLabel: "Message",
@@ -41,7 +44,20 @@ const TEXT = {
     inputEnded: "input ended",
     retryIn: (seconds) => `next try in ${seconds} s`,
     eventConnected: "Connected",
-    eventClosed: (code, reason) => `Closed ${code}${reason ? ` · ${reason}` : ""}`,
+    eventClosed: (code, why) => `Closed ${code} · ${why}`,
+    // What each close code of protocol v1 means to the user; the gateway's own (English) reason is
+    // kept in the tooltip.
+    closeReasons: {
+      1000: "chat ended",
+      1001: "gateway restarting",
+      1006: "connection lost or refused",
+      1008: "over a gateway limit",
+      1009: "message too large",
+      1011: "chat service failed",
+      1013: "chat service unavailable",
+    },
+    authenticationExpired: "sign-in expired",
+    unknownClose: "closed unexpectedly",
     eventInputEnded: "Input ended: waiting for the last outputs",
     tooLong: `Not sent: a message is at most ${MAX_FRAME_BYTES / 1024} KiB`,
     badFrame: "Unreadable frame from the gateway",
@@ -50,7 +66,8 @@ const TEXT = {
   zh: {
     title: "对话",
     subtitle: "经 WebSocket 网关的实时 gRPC 数据流",
-    clientId: (number) => `客户编号:${number}`,
+    clientId: (id) => `客户端 ID ${id}`,
+    clientIdHint: "网关在此页面各连接的日志中记录此 ID",
     logTitle: "对话记录",
     empty: "还没有消息，打个招呼吧。",
     inputLabel: "消息",
@@ -74,7 +91,18 @@ const TEXT = {
     inputEnded: "输入已结束",
     retryIn: (seconds) => `${seconds} 秒后重试`,
     eventConnected: "已连接",
-    eventClosed: (code, reason) => `已关闭 ${code}${reason ? ` · ${reason}` : ""}`,
+    eventClosed: (code, why) => `已关闭 ${code} · ${why}`,
+    closeReasons: {
+      1000: "对话已结束",
+      1001: "网关正在重启",
+      1006: "连接中断或被拒绝",
+      1008: "超出网关限制",
+      1009: "消息过大",
+      1011: "聊天服务出错",
+      1013: "聊天服务暂不可用",
+    },
+    authenticationExpired: "登录已过期",
+    unknownClose: "连接意外关闭",
     eventInputEnded: "输入已结束：等待剩余输出",
     tooLong: `未发送：消息最多 ${MAX_FRAME_BYTES / 1024} KiB`,
     badFrame: "网关发来无法解析的帧",
@@ -85,7 +113,10 @@ const TEXT = {
 const language = navigator.language.toLowerCase().startsWith("zh") ? "zh" : "en";
 const t = TEXT[language];
 const numbers = new Intl.NumberFormat(language);
-const wsUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws";
+// This page load's name in the gateway's logs: 8 random hex digits, sent with every socket it opens
+// (docs/protocol.md#opening-a-socket) and shown, so a user's report can be found in the logs.
+const clientId = Array.from(crypto.getRandomValues(new Uint8Array(4)), (byte) => byte.toString(16).padStart(2, "0")).join("");
+const wsUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws?client=" + clientId;
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -119,7 +150,8 @@ function translatePage() {
   ui.stream.title = t.streamHint;
   ui.endChat.title = t.endChatHint;
   ui.endInput.title = t.endInputHint;
-  $("client-id").textContent = t.clientId(Math.floor(Math.random() * 1000));
+  $("client-id").textContent = t.clientId(clientId);
+  $("client-id").title = t.clientIdHint;
 }
 
 // ---- connection
@@ -163,11 +195,13 @@ function connect() {
   };
   ws.onclose = (close) => {
     socket = null;
-    // The gateway's reason repeats the error frame just shown: say it once.
-    addLine("event", t.eventClosed(close.code, close.reason === lastError ? "" : close.reason));
+    const why = closeText(close);
+    // The gateway's reason is English, and often repeats the error frame just shown: a tooltip.
+    const gatewayReason = close.reason && close.reason !== lastError ? close.reason : "";
+    addLine("event", t.eventClosed(close.code, why), gatewayReason);
     if (!RETRY_CODES.has(close.code)) {
       attempt = 0;
-      showState("closed", `${close.code}${close.reason ? ` · ${close.reason}` : ""}`);
+      showState("closed", `${close.code} · ${why}`, close.reason);
       return;
     }
     if (answered || (openedAt && Date.now() - openedAt >= HEALTHY_AFTER_MS)) {
@@ -175,6 +209,14 @@ function connect() {
     }
     scheduleRetry(close);
   };
+}
+
+/** The close in the page's language: by its code, as docs/protocol.md#close-codes lists them. */
+function closeText(close) {
+  if (close.code === 1008 && close.reason === "Authentication expired") {
+    return t.authenticationExpired;
+  }
+  return t.closeReasons[close.code] ?? t.unknownClose;
 }
 
 function scheduleRetry(close) {
@@ -192,29 +234,45 @@ function scheduleRetry(close) {
   retryTimer = setTimeout(connect, delay);
 }
 
-/** The badge is a live region: it changes only with the state, so each state is announced once. */
-function showState(state, detail = "") {
+/**
+ * The badge is a live region: it changes only with the state, so each state is announced once.
+ * "connected" is shown only from the socket's open event: the gateway opens a socket only when its
+ * gRPC call can start, so connected means the chat is there.
+ */
+function showState(state, detail = "", hint = "") {
   ui.state.dataset.state = state;
   ui.state.textContent = t[state];
-  showDetail(detail);
+  showDetail(detail, hint);
   updateControls();
 }
 
-function showDetail(detail) {
+function showDetail(detail, hint = "") {
   ui.detail.textContent = detail;
-  ui.detail.title = detail;
+  ui.detail.title = hint ? `${detail} (${hint})` : detail;
 }
 
+// The text field wants the focus at load (autofocus, lost as it waits for the socket) and after it
+// lost the focus by being disabled: it gets it when it can be used again, unless the user went elsewhere.
+let inputWantsFocus = true;
+
+/** Input is possible only on an open socket that has not ended its input: the text field with the buttons. */
 function updateControls() {
   const focused = document.activeElement;
   const canSend = socket?.readyState === WebSocket.OPEN && !inputEnded;
-  for (const button of [ui.send, ui.stream, ui.endChat, ui.endInput]) {
-    button.disabled = !canSend;
+  for (const control of [ui.input, ui.send, ui.stream, ui.endChat, ui.endInput]) {
+    control.disabled = !canSend;
   }
   ui.reconnect.disabled = socket !== null;
-  // A disabled button drops the focus to <body>: keep it where the keyboard user can go on.
+  // A disabled control drops the focus to <body>: keep it where the keyboard user can go on.
   if (focused?.disabled) {
+    inputWantsFocus ||= focused === ui.input;
     (ui.reconnect.disabled ? ui.log : ui.reconnect).focus();
+  }
+  if (canSend && inputWantsFocus) {
+    inputWantsFocus = false;
+    if ([document.body, ui.log, ui.reconnect, null].includes(document.activeElement)) {
+      ui.input.focus();
+    }
   }
 }
 
@@ -258,8 +316,8 @@ let pending = [];
 let total = 0;
 let flushRequested = false;
 
-function addLine(kind, text) {
-  pending.push({ kind, text, at: new Date() });
+function addLine(kind, text, hint = "") {
+  pending.push({ kind, text, hint, at: new Date() });
   total++;
   // Only the last MAX_LINES can ever be shown; trimming in bulk keeps this O(1) per line.
   if (pending.length > 2 * MAX_LINES) {
@@ -299,10 +357,13 @@ function flush() {
 
 const WHO = { input: "you", output: "service", error: "error" };
 
-function render({ kind, text, at }) {
+function render({ kind, text, hint, at }) {
   const item = document.createElement("li");
   item.className = `line line-${kind}`;
   item.dataset.kind = kind;
+  if (hint) {
+    item.title = hint;
+  }
   const time = document.createElement("time");
   time.dateTime = at.toISOString();
   time.textContent = [at.getHours(), at.getMinutes(), at.getSeconds()]

@@ -1,5 +1,8 @@
 package io.grpcbridge.e2e;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 
@@ -37,6 +40,22 @@ final class ChatPage {
     /** The texts of the log's lines of one kind: input (echoes), output, error or event. */
     Locator lines(String kind) {
         return log.locator("li[data-kind=" + kind + "] .text");
+    }
+
+    /** The log's event lines (connected, closed …) whose text is exactly {@code text}. */
+    Locator events(String text) {
+        // The pattern runs in the page, as a JavaScript RegExp, which has no \Q…\E quoting.
+        String literal = text.replaceAll("[\\\\^$.|?*+()\\[\\]{}]", "\\\\$0");
+        return lines("event").filter(new Locator.FilterOptions().setHasText(Pattern.compile("^" + literal + "$")));
+    }
+
+    /** The client id the page shows, checked against {@code shown}, a pattern whose group 1 is the id. */
+    String clientId(Pattern shown) {
+        Matcher matcher = shown.matcher(clientId.textContent());
+        if (!matcher.matches()) {
+            throw new AssertionError("client id \"" + clientId.textContent() + "\" does not match " + shown);
+        }
+        return matcher.group(1);
     }
 
     /** Types {@code text} into the input box and presses Enter, as a user does. */
