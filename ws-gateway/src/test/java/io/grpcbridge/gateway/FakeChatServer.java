@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -22,15 +23,24 @@ import io.grpc.stub.StreamObserver;
 import io.grpcbridge.chat.api.ChatGrpc;
 import io.grpcbridge.chat.api.Request;
 import io.grpcbridge.chat.api.Response;
+import io.grpcbridge.chat.core.ChatService;
 import io.netty.handler.ssl.SslContext;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import io.smallrye.mutiny.subscription.Cancellable;
 
 /**
  * A real gRPC server on a free port that the gateway under test calls as its {@code chat} service.
- * It answers like chat-service, plus {@code fail:<CODE>}, which fails the call with that status; it
- * can be stopped and started again on the same port, and paced to take one request per interval.
+ * It answers with chat-service's own logic, chat-core's {@link ChatService} (the seed's commands,
+ * exact strings, trailing-newline rule, the end command closing the call), not a re-implementation;
+ * only the transport differs (no flow control on outputs). On top of it, {@code fail:<CODE>} fails
+ * the call with that status. It can be stopped and started again on the same port, and paced to
+ * take one request per interval. {@code FakeChatServerTest} holds it to chat-service's answers.
  */
 public class FakeChatServer implements QuarkusTestResourceLifecycleManager {
+
+    /** chat-service's logic: stateless, so one serves every call. */
+    private static final ChatService chat = new ChatService();
 
     static final AtomicInteger activeCalls = new AtomicInteger();
     /** The headers of the most recent call. */
@@ -75,11 +85,7 @@ public class FakeChatServer implements QuarkusTestResourceLifecycleManager {
 
     private static void startServer(int onPort) {
         try {
-            // Bound by hand, not as a ChatImplBase subclass, so Quarkus does not take it for a service of the gateway.
-            ServerServiceDefinition chat = ServerServiceDefinition.builder(ChatGrpc.getServiceDescriptor())
-                    .addMethod(ChatGrpc.getBidStreamMethod(), recordingHeaders(ServerCalls.asyncBidiStreamingCall(FakeChatServer::bidStream)))
-                    .build();
-            NettyServerBuilder builder = NettyServerBuilder.forPort(onPort).addService(chat);
+            NettyServerBuilder builder = NettyServerBuilder.forPort(onPort).addService(service());
             if (tls != null) {
                 builder.sslContext(tls);
             }
@@ -89,6 +95,14 @@ public class FakeChatServer implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    /** The {@code chat.Chat} service this server runs, for a test to serve on a server of its own. */
+    static ServerServiceDefinition service() {
+        // Bound by hand, not as a ChatImplBase subclass, so Quarkus does not take it for a service of the gateway.
+        return ServerServiceDefinition.builder(ChatGrpc.getServiceDescriptor())
+                .addMethod(ChatGrpc.getBidStreamMethod(), recordingHeaders(ServerCalls.asyncBidiStreamingCall(FakeChatServer::bidStream)))
+                .build();
+    }
+
     private static ServerCallHandler<Request, Response> recordingHeaders(ServerCallHandler<Request, Response> handler) {
         return (call, headers) -> {
             lastCallHeaders.set(headers);
@@ -96,6 +110,10 @@ public class FakeChatServer implements QuarkusTestResourceLifecycleManager {
         };
     }
 
+    /**
+     * One call: the requests feed {@link ChatService#bidStream}, whose outputs go to the call as they
+     * come; its completion (the client half-closed, or the end command) completes the call.
+     */
     private static StreamObserver<Request> bidStream(StreamObserver<Response> responses) {
         ServerCallStreamObserver<Response> call = (ServerCallStreamObserver<Response>) responses;
         Duration pace = requestPace;
@@ -104,37 +122,43 @@ public class FakeChatServer implements QuarkusTestResourceLifecycleManager {
             call.request(1);
         }
         activeCalls.incrementAndGet();
-        AtomicInteger ended = new AtomicInteger();
+        AtomicBoolean ended = new AtomicBoolean();
         Runnable end = () -> {
-            if (ended.getAndIncrement() == 0) {
+            if (ended.compareAndSet(false, true)) {
                 activeCalls.decrementAndGet();
             }
         };
-        call.setOnCancelHandler(end);
+        UnicastProcessor<Request> inputs = UnicastProcessor.create();
+        Cancellable outputs = chat.bidStream(inputs).subscribe().with(
+                call::onNext,
+                failure -> {
+                    end.run();
+                    call.onError(Status.fromThrowable(failure).asRuntimeException());
+                },
+                () -> {
+                    end.run();
+                    call.onCompleted();
+                });
+        call.setOnCancelHandler(() -> {
+            end.run();
+            outputs.cancel();
+        });
         return new StreamObserver<>() {
             @Override
             public void onNext(Request request) {
-                String input = request.getInput();
-                if (input.equals("结束对话")) {
-                    call.onNext(output("收到结束指令"));
-                    end.run();
-                    call.onCompleted();
+                if (ended.get()) {
                     return;
                 }
+                String input = request.getInput();
                 if (input.startsWith("fail:")) {
                     end.run();
+                    outputs.cancel();
                     call.onError(Status.Code.valueOf(input.substring(5)).toStatus()
                             .withDescription("asked to fail").asRuntimeException());
                     return;
                 }
-                if (input.equals("返回数据流")) {
-                    for (int i = 0; i < 10; i++) {
-                        call.onNext(output("数据流 #" + i));
-                    }
-                } else {
-                    call.onNext(output("服务端返回: " + input));
-                }
-                if (!pace.isZero()) {
+                inputs.onNext(request);
+                if (!pace.isZero() && !ended.get()) {
                     pacer.schedule(() -> call.request(1), pace.toNanos(), TimeUnit.NANOSECONDS);
                 }
             }
@@ -142,17 +166,13 @@ public class FakeChatServer implements QuarkusTestResourceLifecycleManager {
             @Override
             public void onError(Throwable failure) {
                 end.run();
+                outputs.cancel();
             }
 
             @Override
             public void onCompleted() {
-                end.run();
-                call.onCompleted();
+                inputs.onComplete();
             }
         };
-    }
-
-    private static Response output(String text) {
-        return Response.newBuilder().setOutput(text).build();
     }
 }

@@ -1,16 +1,85 @@
 package io.grpcbridge.gateway;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.grpcbridge.chat.api.ChatGrpc;
+import io.grpcbridge.chat.api.ChatProto;
+import io.grpcbridge.chat.api.MutinyChatGrpc;
+import io.grpcbridge.chat.api.Request;
+import io.grpcbridge.chat.api.Response;
+import io.grpcbridge.chat.core.ChatService;
 
-/** The gateway's stubs are generated from chat-service's .proto, not from a copy. */
+/**
+ * The gateway's stubs are chat-core's classes: the artifact that holds {@link ChatService}, the
+ * logic chat-service serves (chat-service's own SharedContractTest checks its side), generated once
+ * from chat-core's .proto. Stubs generated from a copy of the .proto, in this module or elsewhere,
+ * come from another class path entry and fail this test.
+ */
 class SharedContractTest {
 
     @Test
     void shouldCallTheMethodChatServiceServes() {
-        assertEquals("chat.Chat/BidStream", ChatGrpc.getBidStreamMethod().getFullMethodName());
+        assertThat(ChatGrpc.getBidStreamMethod().getFullMethodName()).isEqualTo("chat.Chat/BidStream");
+    }
+
+    @ParameterizedTest
+    @ValueSource(classes = { ChatGrpc.class, MutinyChatGrpc.class, ChatProto.class, Request.class, Response.class })
+    void shouldUseTheStubsOfChatCore(Class<?> stub) throws URISyntaxException {
+        Path chatCore = origin(ChatService.class);
+
+        assertThat(chatCore).satisfiesAnyOf(
+                location -> assertThat(location).endsWith(Path.of("chat-core", "target", "classes")),
+                location -> assertThat(location.getFileName().toString()).matches("chat-core-.+\\.jar"));
+        assertThat(origin(stub)).as("where %s was loaded from", stub.getName()).isEqualTo(chatCore);
+    }
+
+    @Test
+    void shouldGenerateNoStubsOfItsOwn() {
+        for (String output : List.of("target/classes", "target/test-classes")) {
+            assertThat(Path.of(output, "io", "grpcbridge", "chat", "api")).as("stubs compiled into ws-gateway's " + output)
+                    .doesNotExist();
+        }
+    }
+
+    @Test
+    void shouldHaveTheOnlyProtoInChatCore() throws IOException {
+        Path repository = Path.of("..").toAbsolutePath().normalize();
+        List<Path> protos = new ArrayList<>();
+        Files.walkFileTree(repository, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) {
+                String name = directory.getFileName().toString();
+                return name.equals("target") || name.equals(".git") || name.equals("node_modules")
+                        ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (file.getFileName().toString().endsWith(".proto")) {
+                    protos.add(repository.relativize(file));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+
+        assertThat(protos).containsExactly(Path.of("chat-core", "src", "main", "proto", "chat.proto"));
+    }
+
+    private static Path origin(Class<?> type) throws URISyntaxException {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).normalize();
     }
 }

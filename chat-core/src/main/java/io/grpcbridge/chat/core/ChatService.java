@@ -1,6 +1,4 @@
-package io.grpcbridge.chat;
-
-import jakarta.enterprise.context.ApplicationScoped;
+package io.grpcbridge.chat.core;
 
 import io.grpcbridge.chat.api.Request;
 import io.grpcbridge.chat.api.Response;
@@ -11,10 +9,10 @@ import io.smallrye.mutiny.Multi;
  * {@link Commands}; a command that ends the conversation completes the stream right after its
  * outputs, whether or not the client has finished sending.
  * <p>
- * Stateless: every call gets its own pipeline, so streams share nothing mutable.
+ * Stateless: every call gets its own pipeline, so streams share nothing mutable. Plain Java (no CDI):
+ * chat-service runs it under gRPC flow control, ws-gateway's tests serve it from a fake chat-service.
  */
-@ApplicationScoped
-public class ChatService {
+public final class ChatService {
 
     /** Marks the end of a conversation inside the output stream; never sent. */
     private static final Response END_OF_CONVERSATION = Response.getDefaultInstance();

@@ -1,4 +1,4 @@
-package io.grpcbridge.chat;
+package io.grpcbridge.chat.core;
 
 import java.util.List;
 import java.util.Map;
@@ -10,16 +10,17 @@ import io.grpcbridge.chat.api.Response;
  * The seed's command table: which inputs are commands, what each answers, and whether it ends the
  * conversation. Anything that is not a command is echoed back. Add a command by adding an entry.
  * <p>
- * Command answers are built once and shared: {@link Response} messages are immutable.
+ * Command answers are built once and shared: {@link Response} messages are immutable. Plain Java:
+ * chat-service serves it through {@link ChatService}, and ws-gateway's tests fake chat-service with it.
  */
-final class Commands {
+public final class Commands {
 
-    static final String END_CONVERSATION = "结束对话";
-    static final String STREAM_DATA = "返回数据流";
-    static final String ECHO_PREFIX = "服务端返回: ";
+    public static final String END_CONVERSATION = "结束对话";
+    public static final String STREAM_DATA = "返回数据流";
+    public static final String ECHO_PREFIX = "服务端返回: ";
 
     /** What one input is answered with. */
-    record Answer(List<Response> outputs, boolean endsConversation) {
+    public record Answer(List<Response> outputs, boolean endsConversation) {
     }
 
     private static final Map<String, Answer> TABLE = Map.of(
@@ -33,7 +34,7 @@ final class Commands {
      * Answers one input. The seed matches commands with or without one trailing newline; the echo
      * keeps the input exactly as received.
      */
-    static Answer answer(String input) {
+    public static Answer answer(String input) {
         Answer command = TABLE.get(withoutOneTrailingNewline(input));
         return command != null ? command : new Answer(List.of(response(ECHO_PREFIX + input)), false);
     }
