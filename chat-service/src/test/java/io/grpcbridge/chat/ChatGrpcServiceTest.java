@@ -28,6 +28,7 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
+import io.grpcbridge.testing.RecordingCall;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.grpcbridge.testing.Prometheus;
 import io.quarkus.test.junit.QuarkusTest;

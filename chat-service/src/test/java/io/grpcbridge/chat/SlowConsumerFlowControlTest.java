@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpcbridge.testing.RecordingCall;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.grpcbridge.testing.Prometheus;
 import io.quarkus.test.junit.QuarkusTest;

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -24,11 +22,10 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
-import io.grpc.stub.StreamObserver;
-import io.grpcbridge.chat.api.ChatGrpc;
 import io.grpcbridge.chat.api.Request;
 import io.grpcbridge.chat.api.Response;
 import io.grpcbridge.chat.core.ChatService;
+import io.grpcbridge.testing.RecordingCall;
 import io.smallrye.mutiny.Multi;
 
 /**
@@ -58,7 +55,7 @@ class FakeChatServerTest {
 
     @Test
     void shouldEchoAnyOtherInputWithThePrefix() throws Exception {
-        Call call = Call.open().send("hello", "你好").halfClose();
+        RecordingCall call = RecordingCall.open(channel).send("hello", "你好").halfClose();
 
         assertThat(call.awaitClose().getCode()).isEqualTo(Status.Code.OK);
         assertThat(call.outputs).containsExactly("服务端返回: hello", "服务端返回: 你好");
@@ -66,7 +63,7 @@ class FakeChatServerTest {
 
     @Test
     void shouldEchoTheInputExactlyAsReceivedIncludingItsNewline() throws Exception {
-        Call call = Call.open().send("hi\n", "", "结束对话 ").halfClose();
+        RecordingCall call = RecordingCall.open(channel).send("hi\n", "", "结束对话 ").halfClose();
 
         assertThat(call.awaitClose().getCode()).isEqualTo(Status.Code.OK);
         assertThat(call.outputs).containsExactly("服务端返回: hi\n", "服务端返回: ", "服务端返回: 结束对话 ");
@@ -75,7 +72,7 @@ class FakeChatServerTest {
     @ParameterizedTest
     @ValueSource(strings = { "返回数据流", "返回数据流\n" })
     void shouldStreamTenOutputsInOrder(String command) throws Exception {
-        Call call = Call.open().send(command).halfClose();
+        RecordingCall call = RecordingCall.open(channel).send(command).halfClose();
 
         assertThat(call.awaitClose().getCode()).isEqualTo(Status.Code.OK);
         assertThat(call.outputs).containsExactlyElementsOf(IntStream.range(0, 10).mapToObj(i -> "数据流 #" + i).toList());
@@ -85,7 +82,7 @@ class FakeChatServerTest {
     @ValueSource(strings = { "结束对话", "结束对话\n" })
     void shouldEndAStreamTheClientKeepsOpen(String command) throws Exception {
         int callsBefore = FakeChatServer.activeCalls.get();
-        Call call = Call.open().send("before", command, "after");
+        RecordingCall call = RecordingCall.open(channel).send("before", command, "after");
 
         assertThat(call.awaitClose().getCode()).isEqualTo(Status.Code.OK);
         assertThat(call.outputs).containsExactly("服务端返回: before", "收到结束指令");
@@ -94,7 +91,7 @@ class FakeChatServerTest {
 
     @Test
     void shouldCompleteAfterTheOutputsAlreadyDueWhenTheClientHalfCloses() throws Exception {
-        Call call = Call.open().send("返回数据流", "last").halfClose();
+        RecordingCall call = RecordingCall.open(channel).send("返回数据流", "last").halfClose();
 
         assertThat(call.awaitClose().getCode()).isEqualTo(Status.Code.OK);
         assertThat(call.outputs).hasSize(11).endsWith("服务端返回: last");
@@ -116,7 +113,7 @@ class FakeChatServerTest {
                 .map(Response::getOutput)
                 .collect().asList().await().atMost(Duration.ofSeconds(5));
 
-        Call call = Call.open().send(inputs.toArray(String[]::new)).halfClose();
+        RecordingCall call = RecordingCall.open(channel).send(inputs.toArray(String[]::new)).halfClose();
 
         assertThat(call.awaitClose().getCode()).isEqualTo(Status.Code.OK);
         assertThat(call.outputs).isNotEmpty().containsExactlyElementsOf(chatService);
@@ -125,7 +122,7 @@ class FakeChatServerTest {
     @Test
     void shouldFailACallWhenAskedToAndReleaseIt() throws Exception {
         int callsBefore = FakeChatServer.activeCalls.get();
-        Call call = Call.open().send("first", "fail:INTERNAL", "never answered");
+        RecordingCall call = RecordingCall.open(channel).send("first", "fail:INTERNAL", "never answered");
 
         assertThat(call.awaitClose().getCode()).isEqualTo(Status.Code.INTERNAL);
         assertThat(call.outputs).containsExactly("服务端返回: first");
@@ -134,50 +131,5 @@ class FakeChatServerTest {
 
     private static Request request(String input) {
         return Request.newBuilder().setInput(input).build();
-    }
-
-    /** One BidStream call that records its outputs and how it closed. */
-    static final class Call implements StreamObserver<Response> {
-
-        final List<String> outputs = new CopyOnWriteArrayList<>();
-        final CompletableFuture<Status> closed = new CompletableFuture<>();
-        StreamObserver<Request> requests;
-
-        static Call open() {
-            Call call = new Call();
-            call.requests = ChatGrpc.newStub(channel).bidStream(call);
-            return call;
-        }
-
-        Call send(String... inputs) {
-            for (String input : inputs) {
-                requests.onNext(request(input));
-            }
-            return this;
-        }
-
-        Call halfClose() {
-            requests.onCompleted();
-            return this;
-        }
-
-        Status awaitClose() throws Exception {
-            return closed.get(10, TimeUnit.SECONDS);
-        }
-
-        @Override
-        public void onNext(Response response) {
-            outputs.add(response.getOutput());
-        }
-
-        @Override
-        public void onError(Throwable failure) {
-            closed.complete(Status.fromThrowable(failure));
-        }
-
-        @Override
-        public void onCompleted() {
-            closed.complete(Status.OK);
-        }
     }
 }

@@ -22,6 +22,7 @@ import io.grpcbridge.chat.api.MutinyChatGrpc;
 import io.grpcbridge.chat.api.Request;
 import io.grpcbridge.chat.api.Response;
 import io.grpcbridge.chat.core.ChatService;
+import io.grpcbridge.testing.ChatContract;
 
 /**
  * The gateway's stubs are chat-core's classes: the artifact that holds {@link ChatService}, the
@@ -39,20 +40,12 @@ class SharedContractTest {
     @ParameterizedTest
     @ValueSource(classes = { ChatGrpc.class, MutinyChatGrpc.class, ChatProto.class, Request.class, Response.class })
     void shouldUseTheStubsOfChatCore(Class<?> stub) throws URISyntaxException {
-        Path chatCore = origin(ChatService.class);
-
-        assertThat(chatCore).satisfiesAnyOf(
-                location -> assertThat(location).endsWith(Path.of("chat-core", "target", "classes")),
-                location -> assertThat(location.getFileName().toString()).matches("chat-core-.+\\.jar"));
-        assertThat(origin(stub)).as("where %s was loaded from", stub.getName()).isEqualTo(chatCore);
+        ChatContract.assertFromChatCore(stub);
     }
 
     @Test
     void shouldGenerateNoStubsOfItsOwn() {
-        for (String output : List.of("target/classes", "target/test-classes")) {
-            assertThat(Path.of(output, "io", "grpcbridge", "chat", "api")).as("stubs compiled into ws-gateway's " + output)
-                    .doesNotExist();
-        }
+        ChatContract.assertNoStubsCompiledHere();
     }
 
     @Test
@@ -77,9 +70,5 @@ class SharedContractTest {
         });
 
         assertThat(protos).containsExactly(Path.of("chat-core", "src", "main", "proto", "chat.proto"));
-    }
-
-    private static Path origin(Class<?> type) throws URISyntaxException {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).normalize();
     }
 }

@@ -1,4 +1,4 @@
-package io.grpcbridge.chat;
+package io.grpcbridge.testing;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -14,10 +14,10 @@ import io.grpcbridge.chat.api.Request;
 import io.grpcbridge.chat.api.Response;
 
 /** A real client-side BidStream call that records every output and how the call ended. */
-final class RecordingCall implements ClientResponseObserver<Request, Response> {
+public final class RecordingCall implements ClientResponseObserver<Request, Response> {
 
-    final List<String> outputs = new CopyOnWriteArrayList<>();
-    final CompletableFuture<Status> closed = new CompletableFuture<>();
+    public final List<String> outputs = new CopyOnWriteArrayList<>();
+    public final CompletableFuture<Status> closed = new CompletableFuture<>();
     private final boolean manualFlowControl;
     private ClientCallStreamObserver<Request> requests;
 
@@ -26,12 +26,12 @@ final class RecordingCall implements ClientResponseObserver<Request, Response> {
     }
 
     /** A call that reads every output as soon as it comes. */
-    static RecordingCall open(Channel channel) {
+    public static RecordingCall open(Channel channel) {
         return start(channel, new RecordingCall(false));
     }
 
     /** A call that reads nothing until {@link #request(int)} asks for it. */
-    static RecordingCall openWithoutReading(Channel channel) {
+    public static RecordingCall openWithoutReading(Channel channel) {
         return start(channel, new RecordingCall(true));
     }
 
@@ -48,26 +48,27 @@ final class RecordingCall implements ClientResponseObserver<Request, Response> {
         }
     }
 
-    RecordingCall send(String... inputs) {
+    public RecordingCall send(String... inputs) {
         for (String input : inputs) {
             requests.onNext(Request.newBuilder().setInput(input).build());
         }
         return this;
     }
 
-    void halfClose() {
+    public RecordingCall halfClose() {
         requests.onCompleted();
+        return this;
     }
 
-    void cancel() {
+    public void cancel() {
         requests.cancel("the test cancels", null);
     }
 
-    void request(int count) {
+    public void request(int count) {
         requests.request(count);
     }
 
-    Status awaitClose() throws Exception {
+    public Status awaitClose() throws Exception {
         return closed.get(20, TimeUnit.SECONDS);
     }
 
