@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,11 +70,14 @@ class FlowControlledServerCallTest {
 
     Server server;
     ManagedChannel channel;
+    /** The one thread that runs the client calls' callbacks (onReady included). */
+    final ExecutorService clientCallbacks = Executors.newSingleThreadExecutor();
 
     @AfterEach
     void stop() throws InterruptedException {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        clientCallbacks.shutdownNow();
     }
 
     @Test
@@ -110,19 +115,21 @@ class FlowControlledServerCallTest {
             }
         };
         client.onReady = sendWhileReady;
-        sendWhileReady.run();
+        // A ClientCallStreamObserver is not thread-safe: every send and the half-close run on the
+        // thread of the call's callbacks, never beside an onReady.
+        clientCallbacks.submit(sendWhileReady).get(10, TimeUnit.SECONDS);
 
         awaitStalls(sent::get);
         // 105 bytes on the wire each: the server's window, the client's 32 KiB ready threshold and
         // one message may be in flight, nothing more, while the logic holds its first input.
         assertThat(sent.get()).isLessThanOrEqualTo((WINDOW_BYTES + 32 * 1024) / 105 + 1);
 
-        // Stop sending before the logic resumes: a send from the onReady thread racing the half-close
-        // below would cancel the call (a ClientCallStreamObserver is not thread-safe).
-        client.onReady = () -> {
-        };
-        release.complete(null);
-        client.requests.onCompleted();
+        clientCallbacks.submit(() -> {
+            client.onReady = () -> {
+            };
+            release.complete(null);
+            client.requests.onCompleted();
+        }).get(10, TimeUnit.SECONDS);
         assertThat(client.closed.get(20, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
         assertThat(client.outputs).hasSize(sent.get());
     }
@@ -164,6 +171,7 @@ class FlowControlledServerCallTest {
         channel = NettyChannelBuilder.forAddress("localhost", server.getPort())
                 .usePlaintext()
                 .flowControlWindow(WINDOW_BYTES)
+                .executor(clientCallbacks)
                 .build();
     }
 
