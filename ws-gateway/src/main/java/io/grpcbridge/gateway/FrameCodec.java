@@ -11,10 +11,12 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor.JavaType;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
@@ -50,6 +52,11 @@ public final class FrameCodec<I extends Message> {
     private final I requestPrototype;
     /** The request's fields by their JSON name (protobuf's lowerCamelCase of the .proto name). */
     private final Map<String, FieldDescriptor> fieldsByJsonName;
+    /**
+     * Whether every field of the request is a single string or boolean outside any oneof: then the
+     * frame already parsed and checked is the request, and protobuf's parser need not read it again.
+     */
+    private final boolean plainFieldsOnly;
     private final JsonFormat.Parser parser = JsonFormat.parser();
     private final JsonFormat.Printer printer = JsonFormat.printer()
             .omittingInsignificantWhitespace()
@@ -60,6 +67,9 @@ public final class FrameCodec<I extends Message> {
         this.requestPrototype = requestPrototype;
         this.fieldsByJsonName = requestPrototype.getDescriptorForType().getFields().stream()
                 .collect(Collectors.toUnmodifiableMap(FieldDescriptor::getJsonName, field -> field));
+        this.plainFieldsOnly = fieldsByJsonName.values().stream().allMatch(field -> !field.isRepeated()
+                && field.getContainingOneof() == null
+                && (field.getJavaType() == JavaType.STRING || field.getJavaType() == JavaType.BOOLEAN));
         this.expectedShape = "a frame is " + encode(requestPrototype) + " or {\"end\":true}";
     }
 
@@ -80,7 +90,7 @@ public final class FrameCodec<I extends Message> {
         if (problem != null) {
             return new Bad<>(problem);
         }
-        return toRequest(text);
+        return plainFieldsOnly ? fromPlainFields(frame) : toRequest(text);
     }
 
     public String encode(Message message) {
@@ -179,6 +189,18 @@ public final class FrameCodec<I extends Message> {
                     && (value.getAsJsonPrimitive().isNumber() || value.getAsJsonPrimitive().isString());
             case MESSAGE -> value.isJsonObject();
         };
+    }
+
+    /** The request from a checked frame whose fields are all plain strings and booleans. */
+    @SuppressWarnings("unchecked")
+    private Frame<I> fromPlainFields(JsonObject frame) {
+        Message.Builder builder = requestPrototype.newBuilderForType();
+        for (Map.Entry<String, JsonElement> member : frame.entrySet()) {
+            FieldDescriptor field = fieldsByJsonName.get(member.getKey());
+            JsonPrimitive value = member.getValue().getAsJsonPrimitive();
+            builder.setField(field, field.getJavaType() == JavaType.STRING ? value.getAsString() : value.getAsBoolean());
+        }
+        return new Input<>((I) builder.build());
     }
 
     @SuppressWarnings("unchecked")
