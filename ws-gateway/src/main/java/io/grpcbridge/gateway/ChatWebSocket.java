@@ -57,6 +57,7 @@ public class ChatWebSocket {
         TcpConnection tcp = connection.userData().get(UpgradeGuard.TCP);
         tcp.dropWhenSilentFor(limits.peerTimeout(), metrics::peerSilent);
         tcp.compactFrameDecoder();
+        tcp.consolidateFlushes();
         metrics.connectionOpened();
         Metadata metadata = connection.userData().get(CallMetadata.KEY);
         String client = clientOf(connection.handshakeRequest().query());

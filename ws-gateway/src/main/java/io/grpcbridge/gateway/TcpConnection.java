@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.http.HttpServerRequest;
@@ -27,6 +28,9 @@ final class TcpConnection {
 
     /** The name Vert.x gives the idle-state handler it installs for the server's idle timeouts. */
     private static final String IDLE_HANDLER = "idle";
+    /** The name of Vert.x's own handler, the last of the pipeline, which all writes start from. */
+    private static final String VERTX_HANDLER = "handler";
+    private static final String FLUSH_CONSOLIDATION = "flush-consolidation";
 
     private final Channel channel;
 
@@ -80,6 +84,19 @@ final class TcpConnection {
                 decoder.setDiscardAfterReads(1);
             }
         });
+    }
+
+    /**
+     * Merges the flushes of the frames the event loop writes to this connection in one turn into one
+     * write syscall. Vert.x flushes every frame written outside a read at once, and the socket's
+     * outputs come from gRPC callbacks (outside its reads): one syscall per frame was 41% of the
+     * gateway's CPU at 50 sockets x 8 in flight. Writes made during a read are flushed when the read
+     * completes, as before.
+     */
+    void consolidateFlushes() {
+        ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addBefore(VERTX_HANDLER, FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
+                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
     }
 
     /** Drops the connection after {@code grace} unless it has closed by then. */
