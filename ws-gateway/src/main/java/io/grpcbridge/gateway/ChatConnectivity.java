@@ -1,42 +1,46 @@
 package io.grpcbridge.gateway;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
-import io.grpc.Channel;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
-import io.quarkus.grpc.GrpcClient;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 
 /**
- * Whether the {@code chat} channel is connected to chat-service, asked by every upgrade (a socket
- * opens only on a connected channel, so "open" means its call has started) and by readiness.
+ * Whether the channels to chat-service ({@link ChatChannels}) are connected, asked by every upgrade
+ * about its own event loop's channel (a socket opens only on a connected channel, so "open" means
+ * its call has started) and by readiness about all of them.
  * <p>
  * grpc-java connects lazily and lets an unused channel go IDLE; after a failure it reports
  * TRANSIENT_FAILURE until it is connected again, and retries only after a backoff of up to two
- * minutes. Neither should make the gateway look down while chat-service is up: the channel connects
+ * minutes. Neither should make the gateway look down while chat-service is up: the channels connect
  * at startup, a question about an idle channel makes it connect and waits a moment for the outcome,
  * and one about a failed channel makes it retry at once.
  */
 @Singleton
 public class ChatConnectivity {
 
-    private final ManagedChannel channel;
+    private final ChatChannels channels;
 
-    ChatConnectivity(@GrpcClient("chat") Channel channel) {
-        // Quarkus injects a ManagedChannel for the grpc-java client the gateway uses.
-        this.channel = (ManagedChannel) channel;
+    ChatConnectivity(ChatChannels channels) {
+        this.channels = channels;
     }
 
-    void connectAtStartup(@Observes StartupEvent startup) {
-        channel.getState(true);
+    /** Whether the channel of the event loop this runs on is connected: {@link #awaitReady(ManagedChannel, Duration, Executor)}. */
+    Uni<Boolean> awaitReadyHere(Duration wait, Executor answerOn) {
+        return awaitReady(channels.forCurrentEventLoop(), wait, answerOn);
+    }
+
+    /** Whether every channel is connected, each asked as {@link #awaitReady(ManagedChannel, Duration, Executor)} does. */
+    Uni<Boolean> awaitAllReady(Duration wait) {
+        List<Uni<Boolean>> each = channels.all().stream().map(channel -> awaitReady(channel, wait, Runnable::run)).toList();
+        return Uni.combine().all().unis(each).with(Boolean.class, ready -> !ready.contains(false));
     }
 
     /**
@@ -45,7 +49,7 @@ public class ChatConnectivity {
      * connecting, the outcome of that attempt within {@code wait}, given on {@code answerOn} (gRPC's
      * own thread would otherwise give it).
      */
-    Uni<Boolean> awaitReady(Duration wait, Executor answerOn) {
+    private static Uni<Boolean> awaitReady(ManagedChannel channel, Duration wait, Executor answerOn) {
         ConnectivityState state = channel.getState(true);
         switch (state) {
             case READY:
@@ -58,13 +62,14 @@ public class ChatConnectivity {
                 return Uni.createFrom().<Boolean> emitter(outcome -> {
                     AtomicBoolean answered = new AtomicBoolean();
                     outcome.onTermination(() -> answered.set(true));
-                    awaitOutcome(state, outcome, answered);
+                    awaitOutcome(channel, state, outcome, answered);
                 }).ifNoItem().after(wait).recoverWithItem(false).emitOn(answerOn);
         }
     }
 
     /** Follows the channel from {@code from} until it is connected or has failed to connect. */
-    private void awaitOutcome(ConnectivityState from, UniEmitter<? super Boolean> outcome, AtomicBoolean answered) {
+    private static void awaitOutcome(ManagedChannel channel, ConnectivityState from, UniEmitter<? super Boolean> outcome,
+            AtomicBoolean answered) {
         channel.notifyWhenStateChanged(from, () -> {
             if (answered.get()) {
                 return;
@@ -73,7 +78,7 @@ public class ChatConnectivity {
             switch (now) {
                 case READY -> outcome.complete(true);
                 case TRANSIENT_FAILURE, SHUTDOWN -> outcome.complete(false);
-                default -> awaitOutcome(now, outcome, answered);
+                default -> awaitOutcome(channel, now, outcome, answered);
             }
         });
     }

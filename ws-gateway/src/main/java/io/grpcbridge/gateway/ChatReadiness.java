@@ -29,6 +29,6 @@ public class ChatReadiness implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return chat.awaitReady(wait, Runnable::run).map(ready -> HealthCheckResponse.named("chat-service").status(ready).build());
+        return chat.awaitAllReady(wait).map(ready -> HealthCheckResponse.named("chat-service").status(ready).build());
     }
 }

@@ -65,10 +65,9 @@ public class ChatWebSocket {
                 CallMetadata.caller(metadata), client == null ? "" : ", client " + client);
         Context eventLoop = Vertx.currentContext();
         io.opentelemetry.context.Context upgradeTrace = connection.userData().get(UpgradeGuard.UPGRADE_TRACE);
-        Executor onThisSocketsThread = task -> eventLoop.runOnContext(ignored -> task.run());
         // When tracing is on, the call (its client span) and its callbacks belong to the upgrade's trace.
-        Executor callbacks = upgradeTrace == io.opentelemetry.context.Context.root() ? onThisSocketsThread
-                : upgradeTrace.wrap(onThisSocketsThread);
+        Executor callbacks = upgradeTrace == io.opentelemetry.context.Context.root() ? null
+                : upgradeTrace.wrap((Executor) Runnable::run);
         try (Scope inUpgradeTrace = upgradeTrace.makeCurrent()) {
             StreamBridge bridge = StreamBridge.open(ClientSocket.of(connection, tcp, limits.closeTimeout()), client,
                     eventLoop, shared, inputs -> chat.bidStream(inputs, metadata, callbacks));

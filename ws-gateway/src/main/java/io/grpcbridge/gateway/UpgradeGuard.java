@@ -85,12 +85,14 @@ public class UpgradeGuard implements HttpUpgradeCheck {
         Context trace = Context.current();
         io.vertx.core.Context requestContext = Vertx.currentContext();
         Executor onRequestThread = task -> requestContext.runOnContext(ignored -> task.run());
+        // Asked here, on the connection's event loop: its channel is the one the socket's call will use.
+        Uni<Boolean> chatReady = chat.awaitReadyHere(connectWait, onRequestThread);
         return context.securityIdentity().flatMap(identity -> {
             if (authenticationRequired && (identity == null || identity.isAnonymous())) {
                 slot.release();
                 return refuse(401, BEARER_CHALLENGE);
             }
-            return chat.awaitReady(connectWait, onRequestThread).map(ready -> {
+            return chatReady.map(ready -> {
                 if (!ready) {
                     slot.release();
                     metrics.upgradeRefused(503);
