@@ -148,9 +148,11 @@ public interface GatewayConfig {
         /**
          * Inputs one socket may send per second (bursts up to one second's worth). The first input
          * over it is dropped with a RESOURCE_EXHAUSTED error frame, later ones quietly; a socket still
-         * over it a second after that error is closed with 1008.
+         * over it a second after that error is closed with 1008. It sits above what one well-behaved
+         * socket does: a client sending each input after the previous output did 13,600 a second on
+         * loopback.
          */
-        @WithDefault("10000")
+        @WithDefault("20000")
         int maxInputsPerSecond();
 
         /**
