@@ -111,9 +111,11 @@ public interface GatewayConfig {
         /**
          * Responses taken from the gRPC call whose frames the socket has not yet handed to the
          * kernel. Only when one is written is the next response requested, so a client that does
-         * not read holds back the gRPC call and, through HTTP/2 flow control, chat-service.
+         * not read holds back the gRPC call and, through HTTP/2 flow control, chat-service. Frames
+         * are flushed once per event-loop turn, so a window of 16 left a streaming socket waiting
+         * for its own flushes: 64 gave 20 sockets x 4 streams 283-298k outputs/s instead of 257-262k.
          */
-        @WithDefault("16")
+        @WithDefault("64")
         int sendWindow();
 
         /**
