@@ -1,0 +1,106 @@
+package io.grpcbridge.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+
+/** Frames of protocol v1 (docs/protocol.md): building the client's, reading the gateway's. */
+final class Protocol {
+
+    static final String REPLY_PREFIX = "服务端返回: ";
+    static final String STREAM_COMMAND = "返回数据流";
+    static final String STREAM_PREFIX = "数据流 #";
+    static final int STREAM_OUTPUTS = 10;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String INPUT_HEAD = "{\"input\":\"";
+    private static final String OUTPUT_HEAD = "{\"output\":\"";
+    private static final String TAIL = "\"}";
+
+    /** One frame from the gateway. */
+    sealed interface Frame {}
+
+    /** {@code {"input":..}}: the echo of an accepted input. */
+    record Echo(String text) implements Frame {}
+
+    /** {@code {"output":..}}: one response. */
+    record Output(String text) implements Frame {}
+
+    /** {@code {"error":{"code":..,"message":..}}}. */
+    record Error(String code, String message) implements Frame {}
+
+    /** Anything else: not JSON, another shape, a binary frame. */
+    record Other(String raw) implements Frame {}
+
+    private Protocol() {
+    }
+
+    static String input(String text) {
+        StringBuilder b = new StringBuilder(text.length() + 16).append(INPUT_HEAD);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append(TAIL).toString();
+    }
+
+    /**
+     * The gateway writes frames in exactly one shape, so a plain string check reads nearly all of
+     * them; anything with escapes, spaces, other members or order goes through Jackson, so another
+     * formatting of the same JSON is read the same.
+     */
+    static Frame parse(String frame) {
+        String fast = exactShape(frame, OUTPUT_HEAD);
+        if (fast != null) {
+            return new Output(fast);
+        }
+        fast = exactShape(frame, INPUT_HEAD);
+        if (fast != null) {
+            return new Echo(fast);
+        }
+        return parseJson(frame);
+    }
+
+    private static String exactShape(String frame, String head) {
+        if (!frame.startsWith(head) || !frame.endsWith(TAIL) || frame.length() < head.length() + TAIL.length()) {
+            return null;
+        }
+        String body = frame.substring(head.length(), frame.length() - TAIL.length());
+        return body.indexOf('"') < 0 && body.indexOf('\\') < 0 ? body : null;
+    }
+
+    private static Frame parseJson(String frame) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(frame);
+        } catch (IOException e) {
+            return new Other(frame);
+        }
+        if (node == null || !node.isObject() || node.size() != 1) {
+            return new Other(frame);
+        }
+        JsonNode input = node.get("input");
+        if (input != null && input.isTextual()) {
+            return new Echo(input.textValue());
+        }
+        JsonNode output = node.get("output");
+        if (output != null && output.isTextual()) {
+            return new Output(output.textValue());
+        }
+        JsonNode error = node.get("error");
+        if (error != null && error.isObject() && error.path("code").isTextual()) {
+            return new Error(error.get("code").textValue(), error.path("message").asText(""));
+        }
+        return new Other(frame);
+    }
+}
