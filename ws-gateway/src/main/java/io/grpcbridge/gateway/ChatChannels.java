@@ -42,7 +42,7 @@ import io.vertx.core.impl.ContextInternal;
  * chat-service. With the one channel quarkus-grpc builds, the connection sat on one loop and every
  * response of a socket on another was handed over twice (gRPC's executor, then quarkus-grpc's
  * {@code IOThreadClientInterceptor}): one socket's round trip took 154-174 us at the median instead of
- * 120-131 us, and 50 sockets x 8 in flight made 101-104k round trips/s instead of 110-116k.
+ * 120-131 us.
  * <p>
  * Configured by the standard {@code quarkus.grpc.clients.chat.*} keys, of which these are honoured:
  * {@code host}, {@code port} ({@code test-port} in tests), {@code name-resolver},
@@ -50,8 +50,9 @@ import io.vertx.core.impl.ContextInternal;
  * and any other {@link ChannelBuilderCustomizer}), {@code plain-text}, {@code flow-control-window},
  * {@code max-inbound-message-size}, {@code max-inbound-metadata-size}, {@code keep-alive-time},
  * {@code keep-alive-timeout}, {@code keep-alive-without-calls}, {@code idle-timeout},
- * {@code override-authority} and {@code user-agent}. Calls pass quarkus-grpc's global client
- * interceptors (metrics, tracing) except the thread hop, which these channels make needless.
+ * {@code override-authority} and {@code user-agent} (not yet Stork's name resolver). Calls pass
+ * quarkus-grpc's global client interceptors (tracing, and metrics when enabled) except the thread
+ * hop, which these channels make needless.
  */
 @Startup
 @Singleton

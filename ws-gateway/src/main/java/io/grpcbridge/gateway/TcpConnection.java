@@ -15,11 +15,11 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.impl.ConnectionBase;
 
 /**
- * The TCP connection under an upgrade request, for the three things websockets-next (Quarkus
- * 3.34.2) does not offer: to know when the connection is gone whether or not a socket ever opened
- * on it, to drop a peer that has gone silent, and to drop a connection whose close handshake the
- * client never completes (Vert.x waits for its close frame to be written first, which a client
- * that does not read prevents).
+ * The TCP connection under an upgrade request, for what websockets-next (Quarkus 3.34.2) does not
+ * offer: to know when the connection is gone whether or not a socket ever opened on it, to drop a
+ * peer that has gone silent, to drop a connection whose close handshake the client never completes
+ * (Vert.x waits for its close frame to be written first, which a client that does not read
+ * prevents), and to tune its pipeline (frame decoder compaction, flush consolidation).
  * <p>
  * It reaches the Netty channel through Vert.x's {@code ConnectionBase} (an implementation class of
  * Vert.x 4.5), the one place in the gateway that does.
