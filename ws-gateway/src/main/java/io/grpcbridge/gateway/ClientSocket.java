@@ -6,7 +6,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
-import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.WebSocketBase;
 
 /** The client's end of a socket, as its {@link StreamBridge} uses it. */
 interface ClientSocket {
@@ -14,8 +14,11 @@ interface ClientSocket {
     /** The id the gateway's log lines give this socket. */
     String id();
 
-    /** Sends one text frame; completes when the frame is in the kernel's socket buffer. */
-    Uni<Void> send(String frame);
+    /**
+     * Sends one text frame; {@code whenDone} runs on the socket's event loop once the frame is in
+     * the kernel's socket buffer or can no longer be written (the socket failed or closed).
+     */
+    void send(String frame, Runnable whenDone);
 
     /**
      * Starts the close handshake with {@code code} and {@code reason} (cut to what a close frame
@@ -33,11 +36,13 @@ interface ClientSocket {
         private static final Logger LOG = Logger.getLogger(OverWebSocket.class);
 
         private final WebSocketConnection connection;
+        private final WebSocketBase webSocket;
         private final TcpConnection tcp;
         private final Duration closeTimeout;
 
         private OverWebSocket(WebSocketConnection connection, TcpConnection tcp, Duration closeTimeout) {
             this.connection = connection;
+            this.webSocket = VertxWebSocket.of(connection);
             this.tcp = tcp;
             this.closeTimeout = closeTimeout;
         }
@@ -48,8 +53,8 @@ interface ClientSocket {
         }
 
         @Override
-        public Uni<Void> send(String frame) {
-            return connection.sendText(frame);
+        public void send(String frame, Runnable whenDone) {
+            webSocket.writeTextMessage(frame, written -> whenDone.run());
         }
 
         @Override

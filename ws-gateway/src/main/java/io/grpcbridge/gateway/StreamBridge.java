@@ -232,9 +232,7 @@ final class StreamBridge {
         held.add(bytes);
         metrics.unwrittenFrames(1);
         metrics.frameSent();
-        socket.send(frame).subscribe().with(
-                written -> frameWritten(bytes, isOutput),
-                failure -> frameWritten(bytes, isOutput));
+        socket.send(frame, () -> frameWritten(bytes, isOutput));
         return true;
     }
 

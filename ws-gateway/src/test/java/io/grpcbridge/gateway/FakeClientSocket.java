@@ -2,9 +2,6 @@ package io.grpcbridge.gateway;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-
-import io.smallrye.mutiny.Uni;
 
 /**
  * A client socket for {@link StreamBridge} tests: records the frames it is given and how it was
@@ -19,7 +16,7 @@ final class FakeClientSocket implements ClientSocket {
 
     final List<String> frames = new ArrayList<>();
     final List<Close> closes = new ArrayList<>();
-    private final List<CompletableFuture<Void>> unwritten = new ArrayList<>();
+    private final List<Runnable> unwritten = new ArrayList<>();
 
     @Override
     public String id() {
@@ -27,11 +24,9 @@ final class FakeClientSocket implements ClientSocket {
     }
 
     @Override
-    public Uni<Void> send(String frame) {
+    public void send(String frame, Runnable whenDone) {
         frames.add(frame);
-        CompletableFuture<Void> written = new CompletableFuture<>();
-        unwritten.add(written);
-        return Uni.createFrom().completionStage(written);
+        unwritten.add(whenDone);
     }
 
     @Override
@@ -41,9 +36,9 @@ final class FakeClientSocket implements ClientSocket {
 
     /** The client reads everything sent so far. */
     void writeAll() {
-        List<CompletableFuture<Void>> now = new ArrayList<>(unwritten);
+        List<Runnable> now = new ArrayList<>(unwritten);
         unwritten.clear();
-        now.forEach(written -> written.complete(null));
+        now.forEach(Runnable::run);
     }
 
     int unwritten() {
