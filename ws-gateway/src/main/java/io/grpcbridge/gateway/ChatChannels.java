@@ -1,6 +1,5 @@
 package io.grpcbridge.gateway;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
@@ -74,9 +73,11 @@ public class ChatChannels {
         }
         List<ClientInterceptor> global = interceptors.getSortedGlobalInterceptors().stream()
                 .filter(interceptor -> !(interceptor instanceof IOThreadClientInterceptor)).toList();
+        List<ChannelBuilderCustomizer<?>> sorted = customizers.stream()
+                .sorted(Comparator.comparingInt(ChannelBuilderCustomizer::priority)).toList();
         for (EventExecutor executor : vertx.nettyEventLoopGroup()) {
             EventLoop loop = (EventLoop) executor;
-            byLoop.put(loop, build(config, loop, customizers, global));
+            byLoop.put(loop, build(config, loop, sorted, global));
         }
         LOG.infof("%d channels to %s (one per event loop)", byLoop.size(), target(config));
     }
@@ -106,7 +107,7 @@ public class ChatChannels {
 
     @SuppressWarnings({ "rawtypes", "unchecked" })
     private static ManagedChannel build(GrpcClientConfiguration config, EventLoop loop,
-            Instance<ChannelBuilderCustomizer<?>> customizers, List<ClientInterceptor> interceptors) {
+            List<ChannelBuilderCustomizer<?>> customizers, List<ClientInterceptor> interceptors) {
         NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target(config))
                 .eventLoopGroup(loop)
                 .channelType(NioSocketChannel.class)
@@ -127,11 +128,8 @@ public class ChatChannels {
         if (config.tlsConfigurationName().isEmpty() && config.plainText().orElse(true)) {
             builder.usePlaintext();
         }
-        List<ChannelBuilderCustomizer> sorted = new ArrayList<>();
-        customizers.forEach(sorted::add);
-        sorted.sort(Comparator.comparingInt(ChannelBuilderCustomizer::priority));
         Map<String, Object> serviceConfig = new LinkedHashMap<>();
-        for (ChannelBuilderCustomizer customizer : sorted) {
+        for (ChannelBuilderCustomizer customizer : customizers) {
             serviceConfig.putAll(customizer.customize(CLIENT, config, builder));
         }
         builder.defaultServiceConfig(serviceConfig);

@@ -32,9 +32,13 @@ public class ChatConnectivity {
         this.channels = channels;
     }
 
-    /** Whether the channel of the event loop this runs on is connected: {@link #awaitReady(ManagedChannel, Duration, Executor)}. */
+    /**
+     * Whether the channel of the event loop this runs on is connected: {@link #awaitReady(ManagedChannel, Duration, Executor)}.
+     * The channel is picked now, on the caller's loop; it is asked only when the result is subscribed to.
+     */
     Uni<Boolean> awaitReadyHere(Duration wait, Executor answerOn) {
-        return awaitReady(channels.forCurrentEventLoop(), wait, answerOn);
+        ManagedChannel here = channels.forCurrentEventLoop();
+        return Uni.createFrom().deferred(() -> awaitReady(here, wait, answerOn));
     }
 
     /** Whether every channel is connected, each asked as {@link #awaitReady(ManagedChannel, Duration, Executor)} does. */

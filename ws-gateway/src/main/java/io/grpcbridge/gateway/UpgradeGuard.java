@@ -85,7 +85,7 @@ public class UpgradeGuard implements HttpUpgradeCheck {
         Context trace = Context.current();
         io.vertx.core.Context requestContext = Vertx.currentContext();
         Executor onRequestThread = task -> requestContext.runOnContext(ignored -> task.run());
-        // Asked here, on the connection's event loop: its channel is the one the socket's call will use.
+        // Picked here, on the connection's event loop: its channel is the one the socket's call will use.
         Uni<Boolean> chatReady = chat.awaitReadyHere(connectWait, onRequestThread);
         return context.securityIdentity().flatMap(identity -> {
             if (authenticationRequired && (identity == null || identity.isAnonymous())) {
