@@ -12,7 +12,15 @@ import java.util.function.Predicate;
 /** Reads samples from a service's {@code /q/metrics}, as an operator's scraper would. */
 public final class Prometheus {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * HTTP/1.1, as Prometheus scrapes. The JDK client's default, HTTP/2, first asks the server to
+     * upgrade a plaintext connection (h2c); a CI run once read a scrape that lacked a meter the
+     * gateway registers at startup, and that upgrade is the one step an operator's scraper never takes.
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private Prometheus() {
     }
@@ -37,12 +45,15 @@ public final class Prometheus {
     }
 
     private static List<Double> values(URI service, String what, Predicate<String> wanted) {
-        List<Double> values = scrape(service).lines()
+        String scrape = scrape(service);
+        List<Double> values = scrape.lines()
                 .filter(wanted)
                 .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .toList();
         if (values.isEmpty()) {
-            throw new AssertionError(service + "/q/metrics has no sample " + what);
+            throw new AssertionError(service.resolve("/q/metrics") + " has no sample " + what + " among its "
+                    + scrape.lines().filter(line -> !line.startsWith("#")).count() + " samples ("
+                    + scrape.length() + " characters)");
         }
         return values;
     }

@@ -1,64 +1,83 @@
 package io.grpcbridge.gateway;
 
 import java.util.concurrent.Flow;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
-import io.grpc.stub.StreamObserver;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.Status;
 import io.smallrye.mutiny.Multi;
 
 /**
- * One client-side bidirectional gRPC call, for any message types, exposed as Mutiny with gRPC flow
- * control on both sides: {@code Multi<O> call(Multi<I>)}.
+ * One client-side gRPC call of any kind and message types, as Mutiny with gRPC flow control on both
+ * sides: {@code Multi<O> call(Multi<I>)}, built on grpc-java's {@link ClientCall} itself.
  * <p>
  * Quarkus 3.34.2's generated Mutiny client stub requests every response at once and sends requests
  * without looking at {@code isReady()}, so both directions buffer without bound. Here instead:
  * <ul>
- * <li>responses: auto-request is off; the subscriber's demand becomes {@code request(n)} on the
- * call, so gRPC (and through it the server) is held back by what the subscriber can take;</li>
+ * <li>responses: the subscriber's demand becomes {@code request(n)} on the call, so gRPC (and
+ * through it the server) is held back by what the subscriber can take;</li>
  * <li>requests: pulled from the request {@code Multi} one at a time, and only while the call
- * {@code isReady()}; otherwise on {@code onReady}.</li>
+ * {@code isReady()}; otherwise on {@code onReady}. A method that takes one request (unary, server
+ * streaming) gets it at once: grpc-java sends nothing of such a call, headers included, before the
+ * request is half-closed, so the call would never be ready.</li>
  * </ul>
+ * The response headers and the trailers, which a {@code Multi} cannot carry, go to a {@link Watcher}:
+ * the trailers just before the subscriber's {@code onComplete} or {@code onError}.
+ * <p>
  * The call starts when the returned {@code Multi} is subscribed to; cancelling that subscription
- * cancels the call. Callbacks run on the executor the call was started with; this class assumes
+ * cancels the call. Callbacks run on the executor the call was created with; this class assumes
  * they are serialized (grpc-java guarantees it) and that the subscriber calls {@code request} from
  * that same thread of control.
  *
  * @param <I> request message type
  * @param <O> response message type
  */
-public final class FlowControlledClientCall<I, O> implements ClientResponseObserver<I, O>, Flow.Subscription {
+public final class FlowControlledClientCall<I, O> extends ClientCall.Listener<O> implements Flow.Subscription {
 
+    /** What a call says besides its messages. */
+    public interface Watcher {
+
+        /** The response headers, before the first response. */
+        default void headers(Metadata headers) {
+        }
+
+        /** How the call ended, before the subscriber hears of it. */
+        default void closed(Status status, Metadata trailers) {
+        }
+    }
+
+    private final ClientCall<I, O> call;
     private final Multi<I> requests;
     private final Flow.Subscriber<? super O> responses;
+    private final Watcher watcher;
+    private final boolean oneRequest;
     private final RequestPump pump = new RequestPump();
-    private ClientCallStreamObserver<I> call;
     private boolean done;
 
-    private FlowControlledClientCall(Multi<I> requests, Flow.Subscriber<? super O> responses) {
+    private FlowControlledClientCall(ClientCall<I, O> call, boolean oneRequest, Multi<I> requests,
+            Flow.Subscriber<? super O> responses, Watcher watcher) {
+        this.call = call;
+        this.oneRequest = oneRequest;
         this.requests = requests;
         this.responses = responses;
+        this.watcher = watcher;
     }
 
     /**
-     * @param start starts the call with a response observer and returns its request observer, e.g.
-     *        {@code ChatGrpc.newStub(channel)::bidStream}
+     * @param newCall a new, unstarted call for each subscription, e.g. {@code () -> channel.newCall(method, options)}
+     * @param oneRequest whether the method takes exactly one request ({@code MethodType.clientSendsOneMessage()})
+     * @param headers the call's request metadata
      */
-    public static <I, O> Multi<O> call(Function<StreamObserver<O>, StreamObserver<I>> start, Multi<I> requests) {
+    public static <I, O> Multi<O> call(Supplier<ClientCall<I, O>> newCall, boolean oneRequest, Metadata headers,
+            Multi<I> requests, Watcher watcher) {
         return Multi.createFrom().publisher(subscriber -> {
-            FlowControlledClientCall<I, O> adapter = new FlowControlledClientCall<>(requests, subscriber);
-            start.apply(adapter);
+            FlowControlledClientCall<I, O> adapter = new FlowControlledClientCall<>(newCall.get(), oneRequest, requests,
+                    subscriber, watcher);
+            adapter.call.start(adapter, headers);
             subscriber.onSubscribe(adapter);
             adapter.requests.subscribe().withSubscriber(adapter.pump);
         });
-    }
-
-    @Override
-    public void beforeStart(ClientCallStreamObserver<I> requestStream) {
-        call = requestStream;
-        requestStream.disableAutoRequestWithInitial(0);
-        requestStream.setOnReadyHandler(pump::pullIfReady);
     }
 
     // ---- responses: gRPC -> subscriber -------------------------------------------------------
@@ -78,24 +97,34 @@ public final class FlowControlledClientCall<I, O> implements ClientResponseObser
     }
 
     @Override
-    public void onNext(O response) {
+    public void onHeaders(Metadata headers) {
+        if (!done) {
+            watcher.headers(headers);
+        }
+    }
+
+    @Override
+    public void onMessage(O response) {
         if (!done) {
             responses.onNext(response);
         }
     }
 
     @Override
-    public void onError(Throwable failure) {
+    public void onClose(Status status, Metadata trailers) {
         if (finish()) {
-            responses.onError(failure);
+            watcher.closed(status, trailers);
+            if (status.isOk()) {
+                responses.onComplete();
+            } else {
+                responses.onError(status.asRuntimeException(trailers));
+            }
         }
     }
 
     @Override
-    public void onCompleted() {
-        if (finish()) {
-            responses.onComplete();
-        }
+    public void onReady() {
+        pump.pullIfReady();
     }
 
     /** Ends the call once, however it ends; false when it had already ended. */
@@ -122,7 +151,7 @@ public final class FlowControlledClientCall<I, O> implements ClientResponseObser
         }
 
         void pullIfReady() {
-            if (owed && !finished && subscription != null && call.isReady()) {
+            if (owed && !finished && subscription != null && (oneRequest || call.isReady())) {
                 owed = false;
                 subscription.request(1);
             }
@@ -133,7 +162,7 @@ public final class FlowControlledClientCall<I, O> implements ClientResponseObser
             if (finished) {
                 return;
             }
-            call.onNext(request);
+            call.sendMessage(request);
             owed = true;
             pullIfReady();
         }
@@ -142,7 +171,7 @@ public final class FlowControlledClientCall<I, O> implements ClientResponseObser
         public void onError(Throwable failure) {
             if (!finished) {
                 finished = true;
-                // grpc-java then reports CANCELLED, with this failure as its cause, to onError above.
+                // grpc-java then reports CANCELLED, with this failure as its cause, to onClose above.
                 call.cancel("the request stream failed", failure);
             }
         }
@@ -152,7 +181,7 @@ public final class FlowControlledClientCall<I, O> implements ClientResponseObser
             if (!finished) {
                 finished = true;
                 if (!done) {
-                    call.onCompleted();
+                    call.halfClose();
                 }
             }
         }

@@ -138,7 +138,8 @@ public final class FrameCodec<I extends Message> {
         return frame.toString();
     }
 
-    private static JsonObject parseObject(String text) throws IOException {
+    /** {@code text} as one strict JSON value: the object it is, or null for any other value. */
+    static JsonObject parseObject(String text) throws IOException {
         JsonReader reader = new JsonReader(new StringReader(text));
         reader.setStrictness(Strictness.STRICT);
         JsonElement element = JsonParser.parseReader(reader);

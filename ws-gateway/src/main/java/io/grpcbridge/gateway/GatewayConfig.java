@@ -2,6 +2,7 @@ package io.grpcbridge.gateway;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -78,19 +79,54 @@ public interface GatewayConfig {
         Duration drainTimeout();
     }
 
-    /** The gRPC side. */
+    /**
+     * The gRPC backends, by name. Each name is also a gRPC client of quarkus-grpc: its address, TLS
+     * and name resolution are the standard {@code quarkus.grpc.clients.<name>.*} keys (host, port,
+     * tls-configuration-name, name-resolver, max-inbound-message-size, ...); what the gateway
+     * exposes of it is configured here.
+     */
+    Map<String, Backend> backends();
+
+    interface Backend {
+        /**
+         * What this backend serves that browsers may call: services ({@code package.Service}, all
+         * its methods) or single methods ({@code package.Service/Method}). Nothing else of the
+         * backend is reachable, its reflection and health services included, unless listed.
+         */
+        List<String> expose();
+
+        /**
+         * A descriptor set ({@code protoc --include_imports --descriptor_set_out=...}): a file path,
+         * or {@code classpath:} and a resource. Unset: the descriptors come from the backend's server
+         * reflection ({@code grpc.reflection.v1}, else {@code v1alpha}).
+         */
+        Optional<String> descriptorSet();
+
+        /**
+         * How often reflected descriptors are fetched again (a redeployed backend may have new
+         * methods). A failed fetch keeps the descriptors already loaded; until the first one
+         * succeeds it is retried every {@code connect-wait} and the backend's methods get 503.
+         */
+        @WithDefault("5m")
+        Duration reflectionRefresh();
+
+        /** A deadline for every call to this backend, from the socket's open; unset: none. */
+        Optional<Duration> deadline();
+    }
+
+    /** The gRPC side, for every backend. */
     Chat chat();
 
     interface Chat {
         /**
-         * How long an upgrade (and a readiness probe) waits for the {@code chat} channel to connect
+         * How long an upgrade (and a readiness probe) waits for a backend's channel to connect
          * when it is not connected: past it, the upgrade gets 503 with Retry-After (readiness: DOWN).
          */
         @WithDefault("1s")
         Duration connectWait();
 
         /**
-         * Headers of the upgrade request passed on to chat-service as metadata of the socket's call
+         * Headers of the upgrade request passed on to the backend as metadata of the socket's call
          * (e.g. {@code x-request-id}). The authenticated caller always goes as {@code x-caller-bin}.
          */
         Optional<List<String>> forwardHeaders();

@@ -4,22 +4,22 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 import org.jboss.logging.Logger;
 
+import com.google.protobuf.Message;
+
+import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpcbridge.chat.api.Request;
-import io.grpcbridge.chat.api.Response;
 import io.quarkus.websockets.next.UserData;
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.Context;
 
 /**
- * Everything one socket holds: the emitter of its inputs, its {@code Chat.BidStream} call, the
- * frames on their way to the client, its share of the gateway's memory budget, and the rules for
- * ending it. It is the only class that knows both sides.
+ * Everything one socket holds: the emitter of its inputs, its gRPC call, the frames on their way to
+ * the client, its share of the gateway's memory budget, and the rules for ending it. It is the only
+ * class that knows both sides; what its frames look like is its {@link FrameFormat}'s business.
  * <p>
  * All its methods run on the socket's event loop (gRPC callbacks are executed there too, and
  * {@link #drain} hops there), so its state needs no locks. Every way out ends in {@link #release},
@@ -40,27 +40,39 @@ final class StreamBridge {
         OPEN,
         /** The client sent {@code {"end":true}}: the call runs, no more input. */
         INPUT_ENDED,
+        /** A unary or server-streaming call has its one input: the call runs, no more input. */
+        SINGLE_INPUT_TAKEN,
         /** The gateway is shutting down: no more input; the outputs due go out, then 1001. */
         DRAINING,
         /** Closing or closed: the call is over; nothing is accepted or sent any more. */
         CLOSED
     }
 
-    /** What every bridge shares: the codec, the bounds, the meters, the budget and the clock (nanoseconds). */
-    record Shared(FrameCodec<Request> codec, GatewayConfig.Socket limits, GatewayMetrics metrics, MemoryBudget budget,
-            LongSupplier clock) {
+    /** What every bridge shares: the bounds, the meters, the budget and the clock (nanoseconds). */
+    record Shared(GatewayConfig.Socket limits, GatewayMetrics metrics, MemoryBudget budget, LongSupplier clock) {
+    }
+
+    /** A socket's gRPC call: its inputs in, its outputs out, its headers and trailers to the watcher. */
+    @FunctionalInterface
+    interface Call {
+        Multi<Message> start(Multi<Message> inputs, FlowControlledClientCall.Watcher watcher);
+    }
+
+    /** What a socket's call is: how its frames look, and whether it takes a stream of inputs or one. */
+    record Method(FrameFormat frames, boolean clientStreams, String name) {
     }
 
     private final ClientSocket socket;
     private final String client;
     private final Context eventLoop;
-    private final FrameCodec<Request> codec;
+    private final FrameFormat frames;
+    private final Method method;
     private final GatewayConfig.Socket limits;
     private final GatewayMetrics metrics;
     private final LongSupplier clock;
     private final long openedAt;
     private final InputRateLimit inputRate;
-    private final InputEmitter<Request> inputs;
+    private final InputEmitter<Message> inputs;
     private final MemoryBudget.Account held;
     private final CompletableFuture<Void> socketClosed = new CompletableFuture<>();
 
@@ -75,12 +87,15 @@ final class StreamBridge {
     private long unwrittenBytes;
     private long inputCount;
     private long outputCount;
+    /** The trailers of a call that ended OK (a failed call's travel with its exception). */
+    private Metadata trailers = new Metadata();
 
-    private StreamBridge(ClientSocket socket, String client, Context eventLoop, Shared shared) {
+    private StreamBridge(ClientSocket socket, String client, Context eventLoop, Shared shared, Method method) {
         this.socket = socket;
         this.client = client;
         this.eventLoop = eventLoop;
-        this.codec = shared.codec();
+        this.method = method;
+        this.frames = method.frames();
         this.limits = shared.limits();
         this.metrics = shared.metrics();
         this.clock = shared.clock();
@@ -95,11 +110,12 @@ final class StreamBridge {
      * caller's): {@code call} turns the socket's inputs into the call's responses, with the call's
      * callbacks run on that same thread. {@code client} names the client in log lines (may be null).
      */
-    static StreamBridge open(ClientSocket socket, String client, Context eventLoop, Shared shared,
-            Function<Multi<Request>, Multi<Response>> call) {
-        StreamBridge bridge = new StreamBridge(socket, client, eventLoop, shared);
+    static StreamBridge open(ClientSocket socket, String client, Context eventLoop, Shared shared, Method method,
+            Call call) {
+        StreamBridge bridge = new StreamBridge(socket, client, eventLoop, shared, method);
         bridge.metrics.streamOpened();
-        call.apply(bridge.inputs.multi()).subscribe().withSubscriber(bridge.new Outputs());
+        Outputs outputs = bridge.new Outputs();
+        call.start(bridge.inputs.multi(), outputs).subscribe().withSubscriber(outputs);
         return bridge;
     }
 
@@ -136,12 +152,12 @@ final class StreamBridge {
             close(CloseRules.MESSAGE_TOO_BIG, "frame larger than " + limits.maxFrameBytes() + " bytes");
             return;
         }
-        FrameCodec.Frame<Request> frame = codec.decode(text);
-        if (frame instanceof FrameCodec.Input<Request> input) {
+        FrameCodec.Frame<Message> frame = frames.decode(text);
+        if (frame instanceof FrameCodec.Input<Message> input) {
             accept(input.request());
-        } else if (frame instanceof FrameCodec.End<Request>) {
+        } else if (frame instanceof FrameCodec.End<Message>) {
             endInput();
-        } else if (frame instanceof FrameCodec.Bad<Request> bad) {
+        } else if (frame instanceof FrameCodec.Bad<Message> bad) {
             sendError(INVALID_ARGUMENT, bad.reason());
         }
     }
@@ -158,13 +174,17 @@ final class StreamBridge {
         sendError(INVALID_ARGUMENT, "binary frames are not accepted; send JSON text frames");
     }
 
-    private void accept(Request request) {
+    private void accept(Message request) {
         if (state == State.DRAINING) {
             sendError(Status.Code.UNAVAILABLE.name(), "gateway restarting: input not accepted");
             return;
         }
         if (state == State.INPUT_ENDED) {
             sendError(INVALID_ARGUMENT, "input after {\"end\":true}: the request stream is already closed");
+            return;
+        }
+        if (state == State.SINGLE_INPUT_TAKEN) {
+            sendError(INVALID_ARGUMENT, method.name() + " takes exactly one message: this one was not sent");
             return;
         }
         long now = clock.getAsLong();
@@ -186,10 +206,11 @@ final class StreamBridge {
         }
         if (!inputs.hasRoomFor(request)) {
             close(CloseRules.POLICY_VIOLATION, "more than " + limits.maxPendingInputs() + " inputs or "
-                    + limits.maxPendingInputBytes() + " bytes waiting for chat-service");
+                    + limits.maxPendingInputBytes() + " bytes waiting for " + frames.peer());
             return;
         }
-        if (!send(codec.encode(request), false)) {
+        String echo = frames.echo(request);
+        if (echo != null && !send(echo, false)) {
             return; // the echo found the client not reading
         }
         inputCount++;
@@ -197,16 +218,28 @@ final class StreamBridge {
             awaitingOutputSince = now;
         }
         inputs.offer(request);
+        if (!method.clientStreams()) {
+            state = State.SINGLE_INPUT_TAKEN;
+            inputs.complete();
+        }
     }
 
     private void endInput() {
-        if (state != State.OPEN) {
-            sendError(INVALID_ARGUMENT, state == State.INPUT_ENDED ? "{\"end\":true} was already sent"
-                    : "gateway restarting: the request stream is already closed");
-            return;
+        switch (state) {
+            case OPEN -> {
+                if (!method.clientStreams()) {
+                    sendError(INVALID_ARGUMENT, method.name() + " takes exactly one message: send it before {\"end\":true}");
+                    return;
+                }
+                state = State.INPUT_ENDED;
+                inputs.complete();
+            }
+            case SINGLE_INPUT_TAKEN -> {
+                // The one input already ended the request stream.
+            }
+            case INPUT_ENDED -> sendError(INVALID_ARGUMENT, "{\"end\":true} was already sent");
+            default -> sendError(INVALID_ARGUMENT, "gateway restarting: the request stream is already closed");
         }
-        state = State.INPUT_ENDED;
-        inputs.complete();
     }
 
     private void inputsChanged(int count, long bytes) {
@@ -216,7 +249,7 @@ final class StreamBridge {
 
     private void sendError(String code, String message) {
         metrics.errorFrameSent(code);
-        send(codec.error(code, message), false);
+        send(frames.error(code, message), false);
     }
 
     /** Hands a frame to the socket unless a bound forbids it (then closes it); false if closed. */
@@ -261,13 +294,27 @@ final class StreamBridge {
         }
     }
 
+    /** The gateway ends the call: the client is told why (as its frame format says), then the socket closes. */
     private void close(int code, String reason) {
+        end(new FrameFormat.Ending(frames.closing(code, reason), code, reason));
+    }
+
+    /**
+     * The last frame, outside the bounds on unwritten frames (the client is to hear why its call
+     * ends even when it reads slowly), then the close.
+     */
+    private void end(FrameFormat.Ending ending) {
         if (state == State.CLOSED) {
             return;
         }
-        metrics.closedWith(code);
+        if (ending.frame() != null) {
+            metrics.frameSent();
+            socket.send(ending.frame(), () -> {
+            });
+        }
+        metrics.closedWith(ending.closeCode());
         release();
-        socket.close(code, reason);
+        socket.close(ending.closeCode(), ending.closeReason());
     }
 
     /** The socket itself failed (websockets-next reports it to @OnError): close it by the rules. */
@@ -308,8 +355,8 @@ final class StreamBridge {
         socketClosed.complete(null);
     }
 
-    /** Responses -> socket, requested only as the socket writes them. */
-    private final class Outputs implements Flow.Subscriber<Response> {
+    /** Responses -> socket, requested only as the socket writes them; headers and trailers too. */
+    private final class Outputs implements Flow.Subscriber<Message>, FlowControlledClientCall.Watcher {
 
         @Override
         public void onSubscribe(Flow.Subscription subscription) {
@@ -318,7 +365,20 @@ final class StreamBridge {
         }
 
         @Override
-        public void onNext(Response response) {
+        public void headers(Metadata headers) {
+            String frame = frames.headers(headers);
+            if (state != State.CLOSED && frame != null) {
+                send(frame, false);
+            }
+        }
+
+        @Override
+        public void closed(Status status, Metadata callTrailers) {
+            trailers = callTrailers;
+        }
+
+        @Override
+        public void onNext(Message response) {
             if (state == State.CLOSED) {
                 return;
             }
@@ -327,16 +387,14 @@ final class StreamBridge {
                 metrics.firstOutputAfter(clock.getAsLong() - awaitingOutputSince);
                 awaitingOutputSince = NONE;
             }
-            send(codec.encode(response), true);
+            send(frames.output(response), true);
         }
 
         @Override
         public void onComplete() {
-            if (state == State.DRAINING) {
-                close(CloseRules.GOING_AWAY, "gateway restarting");
-            } else {
-                close(CloseRules.NORMAL, "chat ended");
-            }
+            FrameFormat.Ending ending = frames.ended(Status.OK, trailers);
+            end(state == State.DRAINING ? new FrameFormat.Ending(ending.frame(), CloseRules.GOING_AWAY, "gateway restarting")
+                    : ending);
         }
 
         @Override
@@ -345,19 +403,12 @@ final class StreamBridge {
                 return;
             }
             Status status = Status.fromThrowable(failure);
-            LOG.infof("[%s] chat-service call failed: %s%s", socket.id(), status.getCode(),
+            Metadata failureTrailers = Status.trailersFromThrowable(failure);
+            LOG.infof("[%s] %s call failed: %s%s", socket.id(), frames.peer(), status.getCode(),
                     status.getDescription() == null ? "" : " (" + status.getDescription() + ")");
-            String message = describe(status);
-            sendError(status.getCode().name(), message);
-            close(CloseRules.codeFor(status), message);
+            metrics.errorFrameSent(status.getCode().name());
+            // What the client is told: the status, never the service's address or a stack trace.
+            end(frames.ended(status, failureTrailers == null ? new Metadata() : failureTrailers));
         }
-    }
-
-    /** What the client is told: the status, never the service's address or a stack trace. */
-    private static String describe(Status status) {
-        if (status.getCode() == Status.Code.UNAVAILABLE) {
-            return "chat-service unavailable";
-        }
-        return "chat-service: " + (status.getDescription() == null ? status.getCode().name() : status.getDescription());
     }
 }

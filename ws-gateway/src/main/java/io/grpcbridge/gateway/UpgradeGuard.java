@@ -21,11 +21,11 @@ import io.vertx.core.http.HttpServerRequest;
 /**
  * Decides, before the WebSocket handshake completes, whether a client may open a socket: its
  * Origin (cross-site WebSocket hijacking, DNS rebinding), whether the gateway is draining for
- * shutdown, a free connection slot, a valid bearer token when authentication is on, and a
- * connected {@code chat} channel, so that a socket that opens has a call that starts at once. A
- * refused upgrade is a plain HTTP answer (403, 503 or 401) and no gRPC call is started. A permitted
- * one hands its socket the slot, its TCP connection, the trace context of its HTTP request and the
- * metadata its gRPC call will carry.
+ * shutdown, an exposed method at its URL, a free connection slot, a valid bearer token when
+ * authentication is on, and a connected channel to the method's backend, so that a socket that
+ * opens has a call that starts at once. A refused upgrade is a plain HTTP answer (403, 404, 503 or
+ * 401) and no gRPC call is started. A permitted one hands its socket the method, the slot, its TCP
+ * connection, the trace context of its HTTP request and the metadata its gRPC call will carry.
  */
 @ApplicationScoped
 public class UpgradeGuard implements HttpUpgradeCheck {
@@ -34,6 +34,8 @@ public class UpgradeGuard implements HttpUpgradeCheck {
     static final UserData.TypedKey<Context> UPGRADE_TRACE = new UserData.TypedKey<>("upgrade-trace");
     /** The connection slot the upgrade reserved; the socket gives it back. */
     static final UserData.TypedKey<ConnectionSlots.Slot> SLOT = new UserData.TypedKey<>("connection-slot");
+    /** The method the socket calls. */
+    static final UserData.TypedKey<BridgedMethod> METHOD = new UserData.TypedKey<>("bridged-method");
     /** The TCP connection the socket runs on. */
     static final UserData.TypedKey<TcpConnection> TCP = new UserData.TypedKey<>("tcp-connection");
     private static final Logger LOG = Logger.getLogger(UpgradeGuard.class);
@@ -46,20 +48,22 @@ public class UpgradeGuard implements HttpUpgradeCheck {
     private final Map<String, List<String>> retryAfter;
     private final AllowedOrigins allowedOrigins;
     private final ConnectionSlots slots;
-    private final ChatConnectivity chat;
+    private final MethodCatalog catalog;
+    private final BackendConnectivity backends;
     private final GatewayMetrics metrics;
     private final CallMetadata callMetadata;
     private volatile boolean draining;
 
-    UpgradeGuard(GatewayConfig config, ConnectionSlots slots, ChatConnectivity chat, GatewayMetrics metrics,
-            CallMetadata callMetadata) {
+    UpgradeGuard(GatewayConfig config, ConnectionSlots slots, MethodCatalog catalog, BackendConnectivity backends,
+            GatewayMetrics metrics, CallMetadata callMetadata) {
         this.config = config.upgrade();
         this.authenticationRequired = config.auth().enabled();
         this.connectWait = config.chat().connectWait();
         this.retryAfter = Map.of("Retry-After", List.of(String.valueOf(Math.max(1, connectWait.toSeconds()))));
         this.allowedOrigins = new AllowedOrigins(this.config.allowedOrigins());
         this.slots = slots;
-        this.chat = chat;
+        this.catalog = catalog;
+        this.backends = backends;
         this.metrics = metrics;
         this.callMetadata = callMetadata;
     }
@@ -75,6 +79,13 @@ public class UpgradeGuard implements HttpUpgradeCheck {
         if (draining) {
             return refuse(503, retryAfter);
         }
+        MethodCatalog.Lookup lookup = catalog.lookup(methodOf(request.path()));
+        if (!(lookup instanceof MethodCatalog.Found found)) {
+            // MethodRoutes answers an unknown method with 404 and its reason before the upgrade gets here.
+            return refuse(lookup instanceof MethodCatalog.NotLoaded ? 503 : 404,
+                    lookup instanceof MethodCatalog.NotLoaded ? retryAfter : null);
+        }
+        BridgedMethod method = found.method();
         ConnectionSlots.Slot slot = slots.reserve().orElse(null);
         if (slot == null) {
             return refuse(503, retryAfter);
@@ -86,26 +97,27 @@ public class UpgradeGuard implements HttpUpgradeCheck {
         io.vertx.core.Context requestContext = Vertx.currentContext();
         Executor onRequestThread = task -> requestContext.runOnContext(ignored -> task.run());
         // Picked here, on the connection's event loop: its channel is the one the socket's call will use.
-        Uni<Boolean> chatReady = chat.awaitReadyHere(connectWait, onRequestThread);
+        Uni<Boolean> backendReady = backends.awaitReadyHere(method.backend(), connectWait, onRequestThread);
         return context.securityIdentity().flatMap(identity -> {
             if (authenticationRequired && (identity == null || identity.isAnonymous())) {
                 slot.release();
                 return refuse(401, BEARER_CHALLENGE);
             }
-            return chatReady.map(ready -> {
+            return backendReady.map(ready -> {
                 if (!ready) {
                     slot.release();
                     metrics.upgradeRefused(503);
                     return CheckResult.rejectUpgradeSync(503, retryAfter);
                 }
-                admit(context, identity, slot, tcp, trace);
+                admit(context, identity, method, slot, tcp, trace);
                 return CheckResult.permitUpgradeSync();
             });
         }).onFailure().invoke(slot::release);
     }
 
-    private void admit(HttpUpgradeContext context, SecurityIdentity identity, ConnectionSlots.Slot slot,
-            TcpConnection tcp, Context trace) {
+    private void admit(HttpUpgradeContext context, SecurityIdentity identity, BridgedMethod method,
+            ConnectionSlots.Slot slot, TcpConnection tcp, Context trace) {
+        context.userData().put(METHOD, method);
         context.userData().put(SLOT, slot);
         context.userData().put(TCP, tcp);
         context.userData().put(UPGRADE_TRACE, trace);
@@ -118,6 +130,17 @@ public class UpgradeGuard implements HttpUpgradeCheck {
     private Uni<CheckResult> refuse(int status, Map<String, List<String>> headers) {
         metrics.upgradeRefused(status);
         return CheckResult.rejectUpgrade(status, headers);
+    }
+
+    /**
+     * The method a socket URL names: {@code /ws} is the chat method, {@code /ws/package.Service/Method}
+     * that method (anything else names none).
+     */
+    static String methodOf(String path) {
+        if (path.equals("/ws")) {
+            return ChatWebSocket.METHOD;
+        }
+        return path.startsWith("/ws/") ? path.substring("/ws/".length()) : "";
     }
 
     /** From now on, every upgrade is refused with 503: the gateway is shutting down. */

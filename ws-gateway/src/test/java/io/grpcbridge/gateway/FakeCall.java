@@ -3,7 +3,8 @@ package io.grpcbridge.gateway;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Flow;
-import java.util.function.Function;
+
+import com.google.protobuf.Message;
 
 import io.grpc.Status;
 import io.grpcbridge.chat.api.Request;
@@ -14,17 +15,17 @@ import io.smallrye.mutiny.Multi;
  * A gRPC call for {@link StreamBridge} tests: takes inputs only when the test says so, and emits
  * the outputs the test gives it, never more than the bridge has requested.
  */
-final class FakeCall implements Function<Multi<Request>, Multi<Response>> {
+final class FakeCall implements StreamBridge.Call {
 
     final List<String> taken = new ArrayList<>();
     long requested;
     boolean cancelled;
     boolean inputsCompleted;
-    private Flow.Subscriber<? super Response> outputs;
+    private Flow.Subscriber<? super Message> outputs;
     private Flow.Subscription inputs;
 
     @Override
-    public Multi<Response> apply(Multi<Request> requests) {
+    public Multi<Message> start(Multi<Message> requests, FlowControlledClientCall.Watcher watcher) {
         return Multi.createFrom().publisher(subscriber -> {
             outputs = subscriber;
             subscriber.onSubscribe(new Flow.Subscription() {
@@ -38,15 +39,15 @@ final class FakeCall implements Function<Multi<Request>, Multi<Response>> {
                     cancelled = true;
                 }
             });
-            requests.subscribe().withSubscriber(new Flow.Subscriber<Request>() {
+            requests.subscribe().withSubscriber(new Flow.Subscriber<Message>() {
                 @Override
                 public void onSubscribe(Flow.Subscription subscription) {
                     inputs = subscription;
                 }
 
                 @Override
-                public void onNext(Request request) {
-                    taken.add(request.getInput());
+                public void onNext(Message request) {
+                    taken.add(((Request) request).getInput());
                 }
 
                 @Override

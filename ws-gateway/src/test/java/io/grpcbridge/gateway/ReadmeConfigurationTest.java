@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,7 +21,7 @@ import io.smallrye.config.WithDefault;
 class ReadmeConfigurationTest {
 
     /** A table row: | `gateway.x.y` | default | what it does | */
-    private static final Pattern ROW = Pattern.compile("^\\| `(gateway\\.[a-z.-]+)` \\| ([^|]+) \\|", Pattern.MULTILINE);
+    private static final Pattern ROW = Pattern.compile("^\\| `(gateway\\.[a-z.<>-]+)` \\| ([^|]+) \\|", Pattern.MULTILINE);
     private static final String NO_DEFAULT = "(no default)";
 
     @Test
@@ -42,7 +44,11 @@ class ReadmeConfigurationTest {
         for (Method method : group.getDeclaredMethods()) {
             String name = prefix + "." + kebab(method.getName());
             Class<?> type = method.getReturnType();
-            if (type.isInterface() && type.getEnclosingClass() == GatewayConfig.class) {
+            if (type == Map.class) {
+                // A map of groups by name, e.g. gateway.backends.<name>.*
+                Type values = ((ParameterizedType) method.getGenericReturnType()).getActualTypeArguments()[1];
+                declared(name + ".<name>", (Class<?>) values, into);
+            } else if (type.isInterface() && type.getEnclosingClass() == GatewayConfig.class) {
                 declared(name, type, into);
             } else {
                 WithDefault value = method.getAnnotation(WithDefault.class);

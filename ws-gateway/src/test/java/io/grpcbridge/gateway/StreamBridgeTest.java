@@ -264,9 +264,10 @@ class StreamBridgeTest {
         final StreamBridge bridge;
 
         Socket() {
-            StreamBridge.Shared shared = new StreamBridge.Shared(new FrameCodec<>(Request.getDefaultInstance()), limits, metrics,
-                    budget, clock::get);
-            bridge = onLoop(() -> StreamBridge.open(client, null, eventLoop, shared, call));
+            StreamBridge.Shared shared = new StreamBridge.Shared(limits, metrics, budget, clock::get);
+            StreamBridge.Method chat = new StreamBridge.Method(new ChatFrames(Request.getDefaultInstance()), true,
+                    ChatWebSocket.METHOD);
+            bridge = onLoop(() -> StreamBridge.open(client, null, eventLoop, shared, chat, call));
         }
 
         void text(String... frames) {

@@ -13,37 +13,38 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 
 /**
- * Whether the channels to chat-service ({@link ChatChannels}) are connected, asked by every upgrade
- * about its own event loop's channel (a socket opens only on a connected channel, so "open" means
- * its call has started) and by readiness about all of them.
+ * Whether the channels to a backend ({@link BackendChannels}) are connected, asked by every upgrade
+ * about its backend's channel on its own event loop (a socket opens only on a connected channel, so
+ * "open" means its call has started) and by readiness about all of them.
  * <p>
  * grpc-java connects lazily and lets an unused channel go IDLE; after a failure it reports
  * TRANSIENT_FAILURE until it is connected again, and retries only after a backoff of up to two
- * minutes. Neither should make the gateway look down while chat-service is up: the channels connect
+ * minutes. Neither should make the gateway look down while the backend is up: the channels connect
  * at startup, a question about an idle channel makes it connect and waits a moment for the outcome,
  * and one about a failed channel makes it retry at once.
  */
 @Singleton
-public class ChatConnectivity {
+public class BackendConnectivity {
 
-    private final ChatChannels channels;
+    private final BackendChannels channels;
 
-    ChatConnectivity(ChatChannels channels) {
+    BackendConnectivity(BackendChannels channels) {
         this.channels = channels;
     }
 
     /**
-     * Whether the channel of the event loop this runs on is connected: {@link #awaitReady(ManagedChannel, Duration, Executor)}.
-     * The channel is picked now, on the caller's loop; it is asked only when the result is subscribed to.
+     * Whether {@code backend}'s channel of the event loop this runs on is connected:
+     * {@link #awaitReady(ManagedChannel, Duration, Executor)}. The channel is picked now, on the
+     * caller's loop; it is asked only when the result is subscribed to.
      */
-    Uni<Boolean> awaitReadyHere(Duration wait, Executor answerOn) {
-        ManagedChannel here = channels.forCurrentEventLoop();
+    Uni<Boolean> awaitReadyHere(String backend, Duration wait, Executor answerOn) {
+        ManagedChannel here = channels.forCurrentEventLoop(backend);
         return Uni.createFrom().deferred(() -> awaitReady(here, wait, answerOn));
     }
 
-    /** Whether every channel is connected, each asked as {@link #awaitReady(ManagedChannel, Duration, Executor)} does. */
-    Uni<Boolean> awaitAllReady(Duration wait) {
-        List<Uni<Boolean>> each = channels.all().stream().map(channel -> awaitReady(channel, wait, Runnable::run)).toList();
+    /** Whether every channel of {@code backend} is connected, each asked as {@link #awaitReady(ManagedChannel, Duration, Executor)} does. */
+    Uni<Boolean> awaitAllReady(String backend, Duration wait) {
+        List<Uni<Boolean>> each = channels.of(backend).stream().map(channel -> awaitReady(channel, wait, Runnable::run)).toList();
         return Uni.combine().all().unis(each).with(Boolean.class, ready -> !ready.contains(false));
     }
 

@@ -24,16 +24,19 @@ import io.vertx.core.Vertx;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.impl.VertxInternal;
 
-/** A call started on an event loop runs on that loop's own channel, and its responses arrive on that loop's thread. */
+/** A call started on an event loop runs on its backend's channel of that loop, and its responses arrive on that loop's thread. */
 @QuarkusTest
 @QuarkusTestResource(value = FakeChatServer.class, restrictToAnnotatedClass = true)
-class ChatChannelsTest {
+class BackendChannelsTest {
 
     @Inject
-    ChatChannels channels;
+    BackendChannels channels;
 
     @Inject
-    ChatClient chat;
+    BackendCalls calls;
+
+    @Inject
+    MethodCatalog catalog;
 
     @Inject
     Vertx vertx;
@@ -44,7 +47,8 @@ class ChatChannelsTest {
         for (EventExecutor executor : vertx.nettyEventLoopGroup()) {
             loops.add((EventLoop) executor);
         }
-        assertThat(new HashSet<>(channels.all())).hasSize(loops.size());
+        assertThat(new HashSet<>(channels.of("chat"))).hasSize(loops.size());
+        BridgedMethod chat = ((MethodCatalog.Found) catalog.lookup(ChatWebSocket.METHOD)).method();
 
         List<ManagedChannel> used = new ArrayList<>();
         for (EventLoop loop : loops) {
@@ -54,9 +58,11 @@ class ChatChannelsTest {
             List<String> responseThreads = new CopyOnWriteArrayList<>();
             CompletableFuture<Void> done = new CompletableFuture<>();
             onLoop.runOnContext(ignored -> {
-                channel.complete(channels.forCurrentEventLoop());
+                channel.complete(channels.forCurrentEventLoop("chat"));
                 caller.complete(Thread.currentThread().getName());
-                chat.bidStream(Multi.createFrom().items(Request.newBuilder().setInput("返回数据流").build()), null, null)
+                calls.start(chat, Multi.createFrom().items(Request.newBuilder().setInput("返回数据流").build()), null, null,
+                        new FlowControlledClientCall.Watcher() {
+                        })
                         .subscribe().with(
                                 response -> responseThreads.add(Thread.currentThread().getName()),
                                 done::completeExceptionally,

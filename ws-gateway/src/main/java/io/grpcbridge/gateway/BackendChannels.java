@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
@@ -35,70 +36,81 @@ import io.vertx.core.Vertx;
 import io.vertx.core.impl.ContextInternal;
 
 /**
- * The gateway's channels to chat-service: one per Vert.x event loop, each with its HTTP/2
- * connection on that loop and its callbacks run there directly. A socket's call goes on the
- * channel of the socket's own loop, so a frame never crosses threads between the socket and
- * chat-service. With the one channel quarkus-grpc builds, the connection sat on one loop and every
- * response of a socket on another was handed over twice (gRPC's executor, then quarkus-grpc's
- * {@code IOThreadClientInterceptor}): one socket's round trip took 154-174 us at the median instead of
- * 120-131 us.
+ * The gateway's channels to its gRPC backends ({@code gateway.backends.*}): for each backend, one
+ * channel per Vert.x event loop, each with its HTTP/2 connection on that loop and its callbacks run
+ * there directly. A socket's call goes on the channel of the socket's own loop, so a frame never
+ * crosses threads between the socket and the backend. With the one channel quarkus-grpc builds per
+ * client, the connection sat on one loop and every response of a socket on another was handed over
+ * twice (gRPC's executor, then quarkus-grpc's {@code IOThreadClientInterceptor}): one chat socket's
+ * round trip took 154-174 us at the median instead of 120-131 us.
  * <p>
- * Configured by the standard {@code quarkus.grpc.clients.chat.*} keys, of which these are honoured:
- * {@code host}, {@code port} ({@code test-port} in tests), {@code name-resolver},
- * {@code load-balancing-policy}, {@code tls-configuration-name} (through {@link RegistryTlsForChannels}
- * and any other {@link ChannelBuilderCustomizer}), {@code plain-text}, {@code flow-control-window},
- * {@code max-inbound-message-size}, {@code max-inbound-metadata-size}, {@code keep-alive-time},
- * {@code keep-alive-timeout}, {@code keep-alive-without-calls}, {@code idle-timeout},
- * {@code override-authority} and {@code user-agent} (not yet Stork's name resolver). Calls pass
- * quarkus-grpc's global client interceptors (tracing, and metrics when enabled) except the thread
- * hop, which these channels make needless.
+ * A backend named {@code b} is configured by the standard {@code quarkus.grpc.clients.b.*} keys, of
+ * which these are honoured: {@code host}, {@code port} ({@code test-port} in tests),
+ * {@code name-resolver}, {@code load-balancing-policy}, {@code tls-configuration-name} (through
+ * {@link RegistryTlsForChannels} and any other {@link ChannelBuilderCustomizer}), {@code plain-text},
+ * {@code flow-control-window}, {@code max-inbound-message-size}, {@code max-inbound-metadata-size},
+ * {@code keep-alive-time}, {@code keep-alive-timeout}, {@code keep-alive-without-calls},
+ * {@code idle-timeout}, {@code override-authority} and {@code user-agent} (not yet Stork's name
+ * resolver). Calls pass quarkus-grpc's global client interceptors (tracing, and metrics when
+ * enabled) except the thread hop, which these channels make needless.
  */
 @Startup
 @Singleton
-public class ChatChannels {
+public class BackendChannels {
 
-    static final String CLIENT = "chat";
-    private static final Logger LOG = Logger.getLogger(ChatChannels.class);
+    private static final Logger LOG = Logger.getLogger(BackendChannels.class);
     /** quarkus-grpc's default for a client's HTTP/2 window: 1 MiB. */
     private static final int DEFAULT_FLOW_CONTROL_WINDOW = 1 << 20;
 
-    private final Map<EventLoop, ManagedChannel> byLoop = new IdentityHashMap<>();
+    private final Map<String, Map<EventLoop, ManagedChannel>> byBackend = new LinkedHashMap<>();
 
-    ChatChannels(Vertx vertx, @Any Instance<ChannelBuilderCustomizer<?>> customizers,
+    BackendChannels(Vertx vertx, GatewayConfig gateway, @Any Instance<ChannelBuilderCustomizer<?>> customizers,
             GrpcClientInterceptorContainer interceptors) {
-        GrpcClientConfiguration config = ConfigProvider.getConfig().unwrap(SmallRyeConfig.class)
-                .getConfigMapping(GrpcConfiguration.class).clients().get(CLIENT);
-        if (config == null) {
-            throw new IllegalStateException("quarkus.grpc.clients." + CLIENT + ".* is not configured");
-        }
+        Map<String, GrpcClientConfiguration> clients = ConfigProvider.getConfig().unwrap(SmallRyeConfig.class)
+                .getConfigMapping(GrpcConfiguration.class).clients();
         List<ClientInterceptor> global = interceptors.getSortedGlobalInterceptors().stream()
                 .filter(interceptor -> !(interceptor instanceof IOThreadClientInterceptor)).toList();
         List<ChannelBuilderCustomizer<?>> sorted = customizers.stream()
                 .sorted(Comparator.comparingInt(ChannelBuilderCustomizer::priority)).toList();
-        for (EventExecutor executor : vertx.nettyEventLoopGroup()) {
-            EventLoop loop = (EventLoop) executor;
-            byLoop.put(loop, build(config, loop, sorted, global));
+        for (String backend : gateway.backends().keySet()) {
+            GrpcClientConfiguration config = clients.get(backend);
+            if (config == null) {
+                throw new IllegalStateException("gateway.backends." + backend + " has no address: set quarkus.grpc.clients."
+                        + backend + ".host (and .port)");
+            }
+            Map<EventLoop, ManagedChannel> byLoop = new IdentityHashMap<>();
+            for (EventExecutor executor : vertx.nettyEventLoopGroup()) {
+                EventLoop loop = (EventLoop) executor;
+                byLoop.put(loop, build(backend, config, loop, sorted, global));
+            }
+            byBackend.put(backend, byLoop);
+            LOG.infof("backend %s: %d channels to %s (one per event loop)", backend, byLoop.size(), target(config));
         }
-        LOG.infof("%d channels to %s (one per event loop)", byLoop.size(), target(config));
     }
 
-    /** The channel of the event loop this runs on; only to be called on a Vert.x event loop. */
-    ManagedChannel forCurrentEventLoop() {
+    /** {@code backend}'s channel for the event loop this runs on; only to be called on a Vert.x event loop. */
+    ManagedChannel forCurrentEventLoop(String backend) {
         Context context = Vertx.currentContext();
         if (context == null || !Context.isOnEventLoopThread()) {
             throw new IllegalStateException("not on a Vert.x event loop: " + Thread.currentThread().getName());
         }
-        return byLoop.get(((ContextInternal) context).nettyEventLoop());
+        return byBackend.get(backend).get(((ContextInternal) context).nettyEventLoop());
     }
 
-    Collection<ManagedChannel> all() {
-        return byLoop.values();
+    /** Every channel of {@code backend}. */
+    Collection<ManagedChannel> of(String backend) {
+        return byBackend.get(backend).values();
+    }
+
+    Set<String> backends() {
+        return byBackend.keySet();
     }
 
     @PreDestroy
     void shutdown() throws InterruptedException {
-        byLoop.values().forEach(ManagedChannel::shutdown);
-        for (ManagedChannel channel : byLoop.values()) {
+        List<ManagedChannel> channels = byBackend.values().stream().flatMap(byLoop -> byLoop.values().stream()).toList();
+        channels.forEach(ManagedChannel::shutdown);
+        for (ManagedChannel channel : channels) {
             if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
                 channel.shutdownNow();
             }
@@ -106,7 +118,7 @@ public class ChatChannels {
     }
 
     @SuppressWarnings({ "rawtypes", "unchecked" })
-    private static ManagedChannel build(GrpcClientConfiguration config, EventLoop loop,
+    private static ManagedChannel build(String backend, GrpcClientConfiguration config, EventLoop loop,
             List<ChannelBuilderCustomizer<?>> customizers, List<ClientInterceptor> interceptors) {
         NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target(config))
                 .eventLoopGroup(loop)
@@ -130,7 +142,7 @@ public class ChatChannels {
         }
         Map<String, Object> serviceConfig = new LinkedHashMap<>();
         for (ChannelBuilderCustomizer customizer : customizers) {
-            serviceConfig.putAll(customizer.customize(CLIENT, config, builder));
+            serviceConfig.putAll(customizer.customize(backend, config, builder));
         }
         builder.defaultServiceConfig(serviceConfig);
         ManagedChannel channel = builder.build();
