@@ -1,35 +1,59 @@
 package io.grpcbridge.e2e;
 
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import io.grpcbridge.testing.ShowcaseServer;
+
 /**
  * chat-service and ws-gateway as processes, started before a test class (or each test) and stopped
- * after it: {@code @RegisterExtension static final Pair pair = Pair.perClass();}.
+ * after it: {@code @RegisterExtension static final Pair pair = Pair.perClass();}. With
+ * {@link #perClassWithShowcase}, the gateway also bridges test-support's showcase service (backend
+ * {@code showcase}, from its server reflection), served in the test's own JVM.
  */
 final class Pair implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
     private final boolean perTest;
+    private final boolean withShowcase;
     private final String[] gatewayOptions;
     private ServiceProcess chat;
     private ServiceProcess gateway;
+    private ShowcaseServer showcase;
 
-    private Pair(boolean perTest, String[] gatewayOptions) {
+    private Pair(boolean perTest, boolean withShowcase, String[] gatewayOptions) {
         this.perTest = perTest;
+        this.withShowcase = withShowcase;
         this.gatewayOptions = gatewayOptions;
     }
 
     /** One pair for all tests of the class; the gateway gets {@code gatewayOptions} (JVM options). */
     static Pair perClass(String... gatewayOptions) {
-        return new Pair(false, gatewayOptions);
+        return new Pair(false, false, gatewayOptions);
+    }
+
+    /** As {@link #perClass}, the gateway bridging the showcase service too. */
+    static Pair perClassWithShowcase(String... gatewayOptions) {
+        return new Pair(false, true, gatewayOptions);
     }
 
     /** A fresh pair for each test (for tests that stop a service). */
     static Pair perTest() {
-        return new Pair(true, new String[0]);
+        return new Pair(true, false, new String[0]);
+    }
+
+    ShowcaseServer showcase() {
+        return showcase;
     }
 
     ServiceProcess chat() {
@@ -70,7 +94,22 @@ final class Pair implements BeforeAllCallback, AfterAllCallback, BeforeEachCallb
 
     private void start() {
         chat = ServiceProcess.chatService().start();
-        gateway = ServiceProcess.gateway(chat, gatewayOptions).start();
+        List<String> options = new ArrayList<>(List.of(gatewayOptions));
+        if (withShowcase) {
+            try {
+                showcase = ShowcaseServer.builder().start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            options.addAll(List.of("-Dquarkus.grpc.clients.showcase.host=127.0.0.1",
+                    "-Dquarkus.grpc.clients.showcase.port=" + showcase.port(),
+                    "-Dgateway.backends.showcase.expose=showcase.Showcase"));
+        }
+        gateway = ServiceProcess.gateway(chat, options.toArray(String[]::new)).start();
+        if (withShowcase) {
+            // The showcase's descriptors come from its reflection, asked once the gateway runs: ready means loaded.
+            await().atMost(Duration.ofSeconds(30)).until(() -> gateway.answers("/q/health/ready"));
+        }
     }
 
     private void stop() throws InterruptedException {
@@ -79,6 +118,9 @@ final class Pair implements BeforeAllCallback, AfterAllCallback, BeforeEachCallb
         }
         if (chat != null) {
             chat.stop();
+        }
+        if (showcase != null) {
+            showcase.close();
         }
     }
 }
