@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,12 +29,23 @@ final class ServiceProcess {
     private final String module;
     private final int port;
     private final List<String> jvmOptions;
+    private final Map<String, String> environment = new HashMap<>();
     private Process process;
 
     private ServiceProcess(String module, List<String> jvmOptions) {
         this.module = module;
         this.port = freePort();
         this.jvmOptions = jvmOptions;
+    }
+
+    /** Adds environment variables to the process's (before {@link #start()}), as an operator sets them. */
+    ServiceProcess withEnvironment(Map<String, String> variables) {
+        environment.putAll(variables);
+        return this;
+    }
+
+    int port() {
+        return port;
     }
 
     static ServiceProcess chatService(String... jvmOptions) {
@@ -68,7 +81,9 @@ final class ServiceProcess {
         command.add(jar.toString());
         try {
             Files.createDirectories(log().getParent());
-            process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            process = builder
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                     .start();
