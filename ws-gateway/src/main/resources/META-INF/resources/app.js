@@ -1,17 +1,17 @@
-// The browser side of protocol v1: one WebSocket, JSON text frames, a log of what came back.
+// The chat page: one chat.Chat/BidStream call on the gateway's method socket
+// (/ws/chat.Chat/BidStream, docs/protocol.md#method-sockets), made and kept open by the browser client
+// library (clients/js, served at /lib/): it speaks the envelope frames, paces sends, reads the status
+// frame and decides, by protocol v1's close codes, whether to reconnect and after what backoff. This
+// page shows the conversation and the connection's state.
 
+import { keepOpen, openCall } from "./lib/grpc-ws-bridge.js";
+
+const METHOD = "chat.Chat/BidStream";
 const COMMAND_STREAM = "返回数据流";
 const COMMAND_END = "结束对话";
+// A larger frame would be closed 1009 (gateway.socket.max-frame-bytes): it is not sent.
 const MAX_FRAME_BYTES = 64 * 1024;
 const MAX_LINES = 1000;
-// Closes worth retrying (docs/protocol.md#close-codes): the gateway going away (1001, drain), no
-// connection or a refused upgrade (1006), chat-service failing or unavailable (1011, 1013). Not 1000,
-// the end of the chat; not 1008/1009, which would only happen again; not a code protocol v1 lacks.
-const RETRY_CODES = new Set([1001, 1006, 1011, 1013]);
-const RETRY_FIRST_MS = 1000;
-const RETRY_MAX_MS = 10000;
-// A socket that lasted this long, or answered at all, was healthy: the next outage starts the backoff anew.
-const HEALTHY_AFTER_MS = 10000;
 // Where this tab keeps a bearer token for gateways that require one (docs/operations.md#authentication).
 const TOKEN_KEY = "chat.accessToken";
 
@@ -46,7 +46,7 @@ const TEXT = {
     eventConnected: "Connected",
     eventClosed: (code, why) => `Closed ${code} · ${why}`,
     // What each close code of protocol v1 means to the user; the gateway's own (English) reason is
-    // kept in the tooltip.
+    // kept in the tooltip. A call that ends with a status other than OK closes 1000 too: callFailed.
     closeReasons: {
       1000: "chat ended",
       1001: "gateway restarting",
@@ -56,11 +56,11 @@ const TEXT = {
       1011: "chat service failed",
       1013: "chat service unavailable",
     },
+    callFailed: "chat service failed",
     authenticationExpired: "sign-in expired",
     unknownClose: "closed unexpectedly",
     eventInputEnded: "Input ended: waiting for the last outputs",
     tooLong: `Not sent: a message is at most ${MAX_FRAME_BYTES / 1024} KiB`,
-    badFrame: "Unreadable frame from the gateway",
     note: (shown, total) => `Showing the last ${shown} of ${total} lines`,
   },
   zh: {
@@ -101,11 +101,11 @@ const TEXT = {
       1011: "聊天服务出错",
       1013: "聊天服务暂不可用",
     },
+    callFailed: "聊天服务出错",
     authenticationExpired: "登录已过期",
     unknownClose: "连接意外关闭",
     eventInputEnded: "输入已结束：等待剩余输出",
     tooLong: `未发送：消息最多 ${MAX_FRAME_BYTES / 1024} KiB`,
-    badFrame: "网关发来无法解析的帧",
     note: (shown, total) => `仅显示最近 ${shown} 行（共 ${total} 行）`,
   },
 };
@@ -116,7 +116,6 @@ const numbers = new Intl.NumberFormat(language);
 // This page load's name in the gateway's logs: 8 random hex digits, sent with every socket it opens
 // (docs/protocol.md#opening-a-socket) and shown, so a user's report can be found in the logs.
 const clientId = Array.from(crypto.getRandomValues(new Uint8Array(4)), (byte) => byte.toString(16).padStart(2, "0")).join("");
-const wsUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws?client=" + clientId;
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -133,10 +132,12 @@ const ui = {
   reconnect: $("reconnect"),
 };
 
-let socket = null;
+let conversation = null; // keepOpen's, until it ends
+let generation = 0; // a conversation's callbacks count only while it is the page's
+let call = null; // the conversation's call while it opens or is open
+let open = false; // that call is open: it takes input
 let inputEnded = false;
-let attempt = 0;
-let retryTimer = 0;
+let lastError = "";
 let countdown = 0;
 
 function translatePage() {
@@ -157,7 +158,8 @@ function translatePage() {
 // ---- connection
 
 // A token arrives in the URL fragment (#access_token=…), as an identity provider's redirect hands it
-// over; it is kept for this tab only and taken out of the address bar.
+// over; it is kept for this tab only and taken out of the address bar. The library offers it at
+// every handshake (as subprotocols: a browser cannot set the Authorization header).
 function takeTokenFromFragment() {
   const token = new URLSearchParams(location.hash.slice(1)).get("access_token");
   if (token) {
@@ -166,80 +168,108 @@ function takeTokenFromFragment() {
   }
 }
 
-// A browser cannot set headers on the handshake: the token rides in a subprotocol, which the gateway
-// turns into an Authorization header, answering with "bearer-token-carrier".
-function subprotocols() {
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  return token ? ["bearer-token-carrier", "quarkus-http-upgrade#Authorization#" + encodeURIComponent("Bearer " + token)] : [];
+/** A new conversation: the library reopens its call after 1001, 1006, 1011 and 1013, with backoff. */
+function connect() {
+  const mine = ++generation;
+  const ours = (handler) => (...args) => mine === generation && handler(...args);
+  conversation = keepOpen(
+    () =>
+      openCall(METHOD, {
+        client: clientId,
+        token: sessionStorage.getItem(TOKEN_KEY) ?? undefined,
+        onError: ours((error) => showError(error)),
+      }),
+    {
+      onCall: ours(follow),
+      onRetry: ours((status, delayMs) => {
+        ended(status);
+        showRetry(status, delayMs);
+      }),
+      onEnd: ours((status) => {
+        conversation = null;
+        ended(status);
+        showState("closed", `${status.closeCode} · ${closeText(status)}`, status.closeReason);
+      }),
+    },
+  );
+  updateControls();
 }
 
-function connect() {
-  clearTimeout(retryTimer);
-  clearInterval(countdown);
+/** Reconnects now: a new conversation, unless a call is opening or open. */
+function reconnect() {
+  if (call === null) {
+    const waiting = conversation;
+    connect();
+    waiting?.stop(); // its end is no longer the page's
+  }
+}
+
+function follow(newCall) {
+  call = newCall;
+  open = false;
   inputEnded = false;
-  const ws = new WebSocket(wsUrl, subprotocols());
-  socket = ws;
+  lastError = "";
   showState("connecting");
-  let openedAt = 0;
-  let answered = false;
-  let lastError = "";
-  ws.onopen = () => {
-    openedAt = Date.now();
-    showState("connected");
-    addLine("event", t.eventConnected);
-  };
-  ws.onmessage = (message) => {
-    const frame = receive(message.data);
-    answered ||= typeof frame?.output === "string";
-    lastError = frame?.error?.message ?? lastError;
-  };
-  ws.onclose = (close) => {
-    socket = null;
-    const why = closeText(close);
-    // The gateway's reason is English, and often repeats the error frame just shown: a tooltip.
-    const gatewayReason = close.reason && close.reason !== lastError ? close.reason : "";
-    addLine("event", t.eventClosed(close.code, why), gatewayReason);
-    if (!RETRY_CODES.has(close.code)) {
-      attempt = 0;
-      showState("closed", `${close.code} · ${why}`, close.reason);
-      return;
+  // "connected" only once the socket opens: the gateway opens it only when the gRPC call can start.
+  newCall.opened.then(
+    () => {
+      if (call === newCall) {
+        open = true;
+        showState("connected");
+        addLine("event", t.eventConnected);
+      }
+    },
+    () => {}, // refused: its status says so
+  );
+  (async () => {
+    for await (const response of newCall) {
+      addLine("output", response.output);
     }
-    if (answered || (openedAt && Date.now() - openedAt >= HEALTHY_AFTER_MS)) {
-      attempt = 0;
-    }
-    scheduleRetry(close);
-  };
+  })().catch(() => {}); // a status other than OK: shown by ended()
+}
+
+/**
+ * The call is over: its status, if the call itself ended other than OK (close 1000, or 1013 for
+ * UNAVAILABLE: docs/protocol.md#method-sockets), shows as an error; when the gateway ended it (1001,
+ * 1008, 1009, 1011) the close says why, with the gateway's reason, often that status, in the tooltip.
+ */
+function ended(status) {
+  const { code, message, closeCode, closeReason } = status;
+  if (open && code !== "OK" && code !== "CANCELLED" && (closeCode === 1000 || closeCode === 1013)) {
+    showError({ code, message });
+  }
+  call = null;
+  open = false;
+  addLine("event", t.eventClosed(closeCode, closeText(status)), closeReason !== lastError ? closeReason : "");
 }
 
 /** The close in the page's language: by its code, as docs/protocol.md#close-codes lists them. */
-function closeText(close) {
-  if (close.code === 1008 && close.reason === "Authentication expired") {
+function closeText({ code, closeCode, closeReason }) {
+  if (closeCode === 1008 && closeReason === "Authentication expired") {
     return t.authenticationExpired;
   }
-  return t.closeReasons[close.code] ?? t.unknownClose;
+  if (closeCode === 1000 && code !== "OK") {
+    return t.callFailed;
+  }
+  return t.closeReasons[closeCode] ?? t.unknownClose;
 }
 
-function scheduleRetry(close) {
-  const jitter = 0.8 + Math.random() * 0.4;
-  const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** attempt * jitter);
-  attempt++;
-  const retryAt = Date.now() + delay;
+function showRetry(status, delayMs) {
+  const retryAt = Date.now() + delayMs;
   const showCountdown = () => {
     const seconds = Math.max(1, Math.ceil((retryAt - Date.now()) / 1000));
-    showDetail(`${close.code} · ${t.retryIn(seconds)}`);
+    showDetail(`${status.closeCode} · ${t.retryIn(seconds)}`);
   };
   showState("reconnecting");
   showCountdown();
   countdown = setInterval(showCountdown, 1000);
-  retryTimer = setTimeout(connect, delay);
 }
 
 /**
  * The badge is a live region: it changes only with the state, so each state is announced once.
- * "connected" is shown only from the socket's open event: the gateway opens a socket only when its
- * gRPC call can start, so connected means the chat is there.
  */
 function showState(state, detail = "", hint = "") {
+  clearInterval(countdown);
   ui.state.dataset.state = state;
   ui.state.textContent = t[state];
   showDetail(detail, hint);
@@ -251,24 +281,30 @@ function showDetail(detail, hint = "") {
   ui.detail.title = hint ? `${detail} (${hint})` : detail;
 }
 
+function showError({ code, message }) {
+  lastError = message;
+  addLine("error", `${code}: ${message}`);
+}
+
 // The text field wants the focus at load (autofocus, lost as it waits for the socket) and after it
 // lost the focus by being disabled: it gets it when it can be used again, unless the user went elsewhere.
 let inputWantsFocus = true;
 
-/** Input is possible only on an open socket that has not ended its input: the text field with the buttons. */
+const canSend = () => open && !inputEnded;
+
+/** Input is possible only on an open call that has not ended its input: the text field with the buttons. */
 function updateControls() {
   const focused = document.activeElement;
-  const canSend = socket?.readyState === WebSocket.OPEN && !inputEnded;
   for (const control of [ui.input, ui.send, ui.stream, ui.endChat, ui.endInput]) {
-    control.disabled = !canSend;
+    control.disabled = !canSend();
   }
-  ui.reconnect.disabled = socket !== null;
+  ui.reconnect.disabled = call !== null;
   // A disabled control drops the focus to <body>: keep it where the keyboard user can go on.
   if (focused?.disabled) {
     inputWantsFocus ||= focused === ui.input;
     (ui.reconnect.disabled ? ui.log : ui.reconnect).focus();
   }
-  if (canSend && inputWantsFocus) {
+  if (canSend() && inputWantsFocus) {
     inputWantsFocus = false;
     if ([document.body, ui.log, ui.reconnect, null].includes(document.activeElement)) {
       ui.input.focus();
@@ -276,38 +312,21 @@ function updateControls() {
   }
 }
 
-/** Sends one frame if the socket takes input; returns whether it did. */
-function sendFrame(frame) {
-  if (socket?.readyState !== WebSocket.OPEN || inputEnded) {
+/**
+ * Sends one input if the call takes input, and shows it (the method socket does not echo); returns
+ * whether it did. The library sends in order, each once the socket's buffer has room.
+ */
+function sendInput(input) {
+  if (!canSend()) {
     return false;
   }
-  const text = JSON.stringify(frame);
-  if (new TextEncoder().encode(text).length > MAX_FRAME_BYTES) {
+  if (new TextEncoder().encode(JSON.stringify({ message: { input } })).length > MAX_FRAME_BYTES) {
     addLine("error", t.tooLong);
     return false;
   }
-  socket.send(text);
+  call.send({ input }).catch(() => {}); // a call that ended says how in its status
+  addLine("input", input);
   return true;
-}
-
-/** Shows one frame from the gateway in the log and returns it, or null when it is not JSON. */
-function receive(data) {
-  let frame = null;
-  try {
-    frame = JSON.parse(data);
-  } catch {
-    // shown below as an unreadable frame
-  }
-  if (typeof frame?.output === "string") {
-    addLine("output", frame.output);
-  } else if (typeof frame?.input === "string") {
-    addLine("input", frame.input);
-  } else if (frame?.error) {
-    addLine("error", `${frame.error.code}: ${frame.error.message}`);
-  } else {
-    addLine("error", t.badFrame);
-  }
-  return frame;
 }
 
 // ---- the log: lines wait in `pending` and reach the DOM once per animation frame
@@ -388,28 +407,25 @@ function render({ kind, text, hint, at }) {
 ui.composer.addEventListener("submit", (event) => {
   event.preventDefault();
   const value = ui.input.value;
-  if (value.trim() !== "" && sendFrame({ input: value })) {
+  if (value.trim() !== "" && sendInput(value)) {
     ui.input.value = "";
   }
 });
-ui.stream.addEventListener("click", () => sendFrame({ input: COMMAND_STREAM }));
-ui.endChat.addEventListener("click", () => sendFrame({ input: COMMAND_END }));
+ui.stream.addEventListener("click", () => sendInput(COMMAND_STREAM));
+ui.endChat.addEventListener("click", () => sendInput(COMMAND_END));
 ui.endInput.addEventListener("click", () => {
-  if (sendFrame({ end: true })) {
+  if (canSend()) {
+    call.end();
     inputEnded = true;
     showDetail(t.inputEnded);
     addLine("event", t.eventInputEnded);
     updateControls();
   }
 });
-ui.reconnect.addEventListener("click", () => {
-  if (socket === null) {
-    connect();
-  }
-});
+ui.reconnect.addEventListener("click", reconnect);
 window.addEventListener("online", () => {
   if (ui.state.dataset.state === "reconnecting") {
-    connect();
+    reconnect();
   }
 });
 

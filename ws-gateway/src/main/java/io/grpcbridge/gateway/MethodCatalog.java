@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -165,7 +167,7 @@ public class MethodCatalog {
     }
 
     /** What {@code gateway.backends.<name>.expose} lists: whole services and single methods. */
-    private record Exposure(String backend, Set<String> wholeServices, Set<String> singleMethods) {
+    record Exposure(String backend, Set<String> wholeServices, Set<String> singleMethods) {
 
         static Exposure of(String backend, List<String> entries) {
             Set<String> services = entries.stream().filter(entry -> !entry.contains("/")).collect(Collectors.toSet());
@@ -174,12 +176,12 @@ public class MethodCatalog {
         }
 
         Set<String> entries() {
-            return java.util.stream.Stream.concat(wholeServices.stream(), singleMethods.stream()).collect(Collectors.toSet());
+            return Stream.concat(wholeServices.stream(), singleMethods.stream()).collect(Collectors.toSet());
         }
 
         /** The services to ask reflection about. */
         List<String> services() {
-            return java.util.stream.Stream.concat(wholeServices.stream(),
+            return Stream.concat(wholeServices.stream(),
                     singleMethods.stream().map(method -> method.substring(0, method.indexOf('/'))))
                     .distinct().sorted().toList();
         }
@@ -192,13 +194,14 @@ public class MethodCatalog {
         Map<String, BridgedMethod> select(Collection<FileDescriptor> files) {
             MessageJson json = new MessageJson(files);
             Map<String, BridgedMethod> methods = new LinkedHashMap<>();
-            Set<String> found = new java.util.HashSet<>();
+            Set<String> found = new HashSet<>();
             for (FileDescriptor file : files) {
                 for (Descriptors.ServiceDescriptor service : file.getServices()) {
                     for (Descriptors.MethodDescriptor method : service.getMethods()) {
                         String fullName = BridgedMethod.fullName(method);
                         if (covers(service.getFullName(), fullName)) {
-                            found.add(wholeServices.contains(service.getFullName()) ? service.getFullName() : fullName);
+                            found.add(service.getFullName());
+                            found.add(fullName);
                             methods.put(fullName, new BridgedMethod(backend, method, json));
                         }
                     }
