@@ -177,7 +177,7 @@ function connect() {
       openCall(METHOD, {
         client: clientId,
         token: sessionStorage.getItem(TOKEN_KEY) ?? undefined,
-        onError: ours((error) => showError(error)),
+        onError: ours(showError),
       }),
     {
       onCall: ours(follow),

@@ -37,7 +37,7 @@ final class ChatPage {
         reconnect = page.getByTestId("reconnect");
     }
 
-    /** The texts of the log's lines of one kind: input (echoes), output, error or event. */
+    /** The texts of the log's lines of one kind: input (what the user sent), output, error or event. */
     Locator lines(String kind) {
         return log.locator("li[data-kind=" + kind + "] .text");
     }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,6 +47,8 @@ class ChatPageIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final String STREAM = "返回数据流";
     private static final String[] STREAM_LINES = IntStream.range(0, 10).mapToObj(i -> "数据流 #" + i).toArray(String[]::new);
+    /** The method the page calls, on its method socket {@code /ws/chat.Chat/BidStream}. */
+    private static final String METHOD = "chat.Chat/BidStream";
     /**
      * Records every WebSocket the page opens (whether it opened, the code it closed with), so a test
      * can count them or write to the newest, and every state the badge shows, in order.
@@ -68,8 +71,9 @@ class ChatPageIT {
      * A stand-in for the gateway behind the page's WebSocket API (after {@link #RECORD_SOCKETS}): it
      * opens at once, and a test makes it send a frame or close with any code and reason, which the real
      * gateway cannot be made to do on demand (1011, a code protocol v1 lacks) and a browser cannot do
-     * itself (1006). Playwright 1.52's routeWebSocket would do as much, but its Java client fails on
-     * every page unload (a close event without a code).
+     * itself (1006). It has what the client library uses of a socket ({@code bufferedAmount}, a
+     * {@code close} whose event comes later, as a browser's does). Playwright 1.52's routeWebSocket
+     * would do as much, but its Java client fails on every page unload (a close event without a code).
      */
     private static final String GATEWAY_STAND_IN = """
             window.WebSocket = class StandIn extends EventTarget {
@@ -84,7 +88,14 @@ class ChatPageIT {
                 window.sockets.push(this);
                 setTimeout(() => { this.readyState = StandIn.OPEN; this.fire(new Event("open")); });
               }
+              bufferedAmount = 0;
               send() {}
+              close(code = 1005, reason = "") {
+                if (this.readyState < StandIn.CLOSING) {
+                  this.readyState = StandIn.CLOSING;
+                  setTimeout(() => this.serverCloses(code, reason));
+                }
+              }
               serverSends(data) { this.fire(new MessageEvent("message", { data })); }
               serverCloses(code, reason) {
                 this.readyState = StandIn.CLOSED;
@@ -144,7 +155,7 @@ class ChatPageIT {
     }
 
     @Test
-    void enterSendsTheInputAndShowsItsEchoAndAnswerWhileAnEmptyBoxSendsNothing() {
+    void enterSendsTheInputAndShowsItAndItsAnswerWhileAnEmptyBoxSendsNothing() {
         ChatPage chatPage = open("en-US");
 
         chatPage.input.press("Enter");
@@ -153,7 +164,7 @@ class ChatPageIT {
         assertThat(chatPage.lines("input")).hasText(new String[] {"hello"});
         assertThat(chatPage.lines("output")).hasText(new String[] {"服务端返回: hello"});
         assertThat(chatPage.input).isEmpty();
-        assertEquals(List.of("{\"input\":\"hello\"}"), sentFrames);
+        assertEquals(List.of("{\"message\":{\"input\":\"hello\"}}"), sentFrames);
     }
 
     @Test
@@ -201,7 +212,7 @@ class ChatPageIT {
         assertThat(chatPage.lines("output")).hasText(STREAM_LINES);
         assertThat(chatPage.state).hasAttribute("data-state", "closed");
         assertThat(chatPage.stateDetail).containsText("1000");
-        assertEquals(List.of("{\"input\":\"" + STREAM + "\"}", "{\"end\":true}"), sentFrames);
+        assertEquals(List.of("{\"message\":{\"input\":\"" + STREAM + "\"}}", "{\"end\":true}"), sentFrames);
     }
 
     @Test
@@ -253,8 +264,8 @@ class ChatPageIT {
         assertFalse(states.subList(0, states.size() - 1).contains("connected"), "states since the kill: " + states);
         assertEquals(1, chatPage.page.evaluate("window.sockets.filter((socket) => socket.opened).length - 1"),
                 "sockets opened since the kill: only the one now connected");
-        assertEquals(List.of("{\"input\":\"before\"}"), sentFrames);
-        assertEquals(List.of(pair.gateway().ws() + "?client=" + clientId),
+        assertEquals(List.of("{\"message\":{\"input\":\"before\"}}"), sentFrames);
+        assertEquals(List.of(methodSocket(clientId)),
                 chatPage.page.evaluate("[...new Set(window.sockets.map((socket) => socket.url))]"),
                 "every try carries the page's one client id");
 
@@ -289,23 +300,37 @@ class ChatPageIT {
         assertFalse(states.contains("closed"), "states since the SIGTERM: " + states);
         chatPage.type("after");
         assertThat(chatPage.lines("output").last()).hasText("服务端返回: after");
-        await().atMost(Duration.ofSeconds(10)).until(() -> gatewayLogLines("opened from .* client " + clientId) == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gatewayLogLines("opened " + Pattern.quote(METHOD) + " from .* client " + clientId) == 2);
     }
 
-    /** What a user reads about each close code of protocol v1, and whether the page tries again by itself. */
-    private record Close(int code, String gatewayReason, String zh, String en, boolean retried) {
+    /**
+     * What a user reads about each close code of protocol v1, and whether the page tries again by
+     * itself. {@code status}: the code of the status frame a method socket sends before this close
+     * (its message the close reason, as the gateway sends them), or null when none comes (a dropped or
+     * refused socket, a token expiring, which websockets-next closes itself, a code the protocol lacks).
+     */
+    private record Close(int code, String gatewayReason, String status, String zh, String en, boolean retried) {
+
+        /** The status of a call that ended itself other than OK: close 1000, or 1013 for UNAVAILABLE. */
+        boolean shownAsError() {
+            return status != null && !status.equals("OK") && (code == 1000 || code == 1013);
+        }
     }
 
     private static final List<Close> CLOSES = List.of(
-            new Close(1000, "chat ended", "对话已结束", "chat ended", false),
-            new Close(1001, "gateway restarting", "网关正在重启", "gateway restarting", true),
-            new Close(1006, "", "连接中断或被拒绝", "connection lost or refused", true),
-            new Close(1008, "more than 10000 inputs a second", "超出网关限制", "over a gateway limit", false),
-            new Close(1008, "Authentication expired", "登录已过期", "sign-in expired", false),
-            new Close(1009, "frame larger than 65536 bytes", "消息过大", "message too large", false),
-            new Close(1011, "chat-service: INTERNAL", "聊天服务出错", "chat service failed", true),
-            new Close(1013, "chat-service unavailable", "聊天服务暂不可用", "chat service unavailable", true),
-            new Close(4000, "something new", "连接意外关闭", "closed unexpectedly", false));
+            new Close(1000, "call ended: OK", "OK", "对话已结束", "chat ended", false),
+            new Close(1000, "call ended: UNKNOWN", "UNKNOWN", "聊天服务出错", "chat service failed", false),
+            // A drain: the gateway ends the call, whose outputs went out in time, or not; either way UNAVAILABLE.
+            new Close(1001, "gateway restarting", "UNAVAILABLE", "网关正在重启", "gateway restarting", true),
+            new Close(1001, "gateway restarting; outputs still due were not delivered", "UNAVAILABLE", "网关正在重启",
+                    "gateway restarting", true),
+            new Close(1006, "", null, "连接中断或被拒绝", "connection lost or refused", true),
+            new Close(1008, "more than 10000 inputs a second", "RESOURCE_EXHAUSTED", "超出网关限制", "over a gateway limit", false),
+            new Close(1008, "Authentication expired", null, "登录已过期", "sign-in expired", false),
+            new Close(1009, "frame larger than 65536 bytes", "RESOURCE_EXHAUSTED", "消息过大", "message too large", false),
+            new Close(1011, "gateway error", "INTERNAL", "聊天服务出错", "chat service failed", true),
+            new Close(1013, "chat unavailable", "UNAVAILABLE", "聊天服务暂不可用", "chat service unavailable", true),
+            new Close(4000, "something new", null, "连接意外关闭", "closed unexpectedly", false));
 
     @Test
     void everyCloseCodeIsToldInTheBrowsersLanguageAndOnlyTheRetryableOnesReconnectByThemselves() {
@@ -323,15 +348,28 @@ class ChatPageIT {
                 String event = (chinese ? "已关闭 " : "Closed ") + close.code() + " · " + told;
                 // An answered socket was healthy: each retry waits the first backoff, about 1 s.
                 int outputs = chatPage.lines("output").count();
-                chatPage.page.evaluate("window.sockets.at(-1).serverSends('{\"output\":\"ok\"}')");
+                chatPage.page.evaluate("window.sockets.at(-1).serverSends('{\"message\":{\"output\":\"ok\"}}')");
                 assertThat(chatPage.lines("output")).hasCount(outputs + 1);
                 assertThat(chatPage.input).isEnabled();
                 chatPage.page.evaluate("window.states.length = 0");
 
-                chatPage.page.evaluate("([code, reason]) => window.sockets.at(-1).serverCloses(code, reason)",
-                        List.of(close.code(), close.gatewayReason()));
+                int errors = chatPage.lines("error").count();
+                int events = chatPage.events(event).count();
+                chatPage.page.evaluate("""
+                        ([code, reason, status]) => {
+                          const socket = window.sockets.at(-1);
+                          if (status) socket.serverSends(JSON.stringify({ status: { code: status, message: reason, trailers: {} } }));
+                          socket.serverCloses(code, reason);
+                        }""", Arrays.asList(close.code(), close.gatewayReason(), close.status()));
 
-                assertThat(chatPage.events(event)).hasCount(1);
+                assertThat(chatPage.events(event)).hasCount(events + 1);
+                // The status of a call that ended itself other than OK (close 1000, or 1013 for
+                // UNAVAILABLE) shows as an error; when the gateway ends the call, the close tells why.
+                boolean failed = close.shownAsError();
+                assertThat(chatPage.lines("error")).hasCount(errors + (failed ? 1 : 0));
+                if (failed) {
+                    assertThat(chatPage.lines("error").last()).hasText(close.status() + ": " + close.gatewayReason());
+                }
                 if (close.retried()) {
                     assertThat(chatPage.state).hasAttribute("data-state", "connected");
                     List<?> states = (List<?>) chatPage.page.evaluate("window.states");
@@ -352,7 +390,12 @@ class ChatPageIT {
             assertEquals(CLOSES.size() + 1, chatPage.page.evaluate("window.sockets.length"),
                     locale + ": one socket per retry or click, no more");
             if (chinese) {
-                assertThat(chatPage.log).not().containsText("chat-service");
+                // The gateway's close reasons (English) are tooltips, not lines of the log.
+                for (Close close : CLOSES) {
+                    if (!close.shownAsError() && !close.gatewayReason().isEmpty()) {
+                        assertThat(chatPage.log).not().containsText(close.gatewayReason());
+                    }
+                }
             }
         }
     }
@@ -368,10 +411,10 @@ class ChatPageIT {
         chatPage.reconnect.click();
         assertThat(chatPage.state).hasAttribute("data-state", "connected");
 
-        assertEquals(List.of(pair.gateway().ws() + "?client=" + clientId, pair.gateway().ws() + "?client=" + clientId),
+        assertEquals(List.of(methodSocket(clientId), methodSocket(clientId)),
                 chatPage.page.evaluate("window.sockets.map((socket) => socket.url)"));
         assertThat(chatPage.clientId).hasText("Client id " + clientId);
-        await().atMost(Duration.ofSeconds(10)).until(() -> gatewayLogLines("\\[[-0-9a-f]+\\] opened from \\S+ by anonymous, client " + clientId) == 2
+        await().atMost(Duration.ofSeconds(10)).until(() -> gatewayLogLines("\\[[-0-9a-f]+\\] opened " + Pattern.quote(METHOD) + " from \\S+ by anonymous, client " + clientId) == 2
                 && gatewayLogLines("\\[[-0-9a-f]+\\] closed 1000 after \\d+ ms: 1 inputs, 1 outputs, client " + clientId) == 1);
 
         chatPage.page.reload();
@@ -411,7 +454,7 @@ class ChatPageIT {
         ChatPage chatPage = open("en-US");
         assertThat(chatPage.state).hasAttribute("data-state", "connected");
 
-        // 1,000 stream commands through the page's own socket, in batches: each ends with a marker
+        // 1,000 stream commands through the page's own socket (in its envelope), in batches: each ends with a marker
         // whose answer comes after the batch's outputs, so what is in flight stays within the
         // gateway's bounds (pending inputs, unwritten frames) and the test knows when all arrived.
         int batches = 10;
@@ -420,8 +463,8 @@ class ChatPageIT {
             chatPage.page.evaluate("""
                     ([command, count, marker]) => {
                       const socket = window.sockets.at(-1);
-                      for (let i = 0; i < count; i++) socket.send(JSON.stringify({ input: command }));
-                      socket.send(JSON.stringify({ input: marker }));
+                      for (let i = 0; i < count; i++) socket.send(JSON.stringify({ message: { input: command } }));
+                      socket.send(JSON.stringify({ message: { input: marker } }));
                     }""", List.of(STREAM, perBatch, "batch " + batch));
             assertThat(chatPage.lines("output").last()).hasText("服务端返回: batch " + batch,
                     new LocatorAssertions.HasTextOptions().setTimeout(60_000));
@@ -430,12 +473,15 @@ class ChatPageIT {
         assertThat(chatPage.logNote).isVisible();
         assertThat(chatPage.logNote).containsText("1,000");
 
+        // The page shows an input as it sends it (method sockets do not echo): the round trip is its answer.
         long started = System.nanoTime();
         chatPage.type("still responsive");
         assertThat(chatPage.lines("input").last()).hasText("still responsive",
                 new LocatorAssertions.HasTextOptions().setTimeout(1_000));
+        assertThat(chatPage.lines("output").last()).hasText("服务端返回: still responsive",
+                new LocatorAssertions.HasTextOptions().setTimeout(1_000));
         long millis = (System.nanoTime() - started) / 1_000_000;
-        System.out.printf("ChatPageIT: after %d outputs, the echo of a typed input showed in %d ms (%s)%n",
+        System.out.printf("ChatPageIT: after %d outputs, the answer to a typed input showed in %d ms (%s)%n",
                 batches * perBatch * STREAM_LINES.length, millis, chatPage.logNote.textContent());
     }
 
@@ -463,6 +509,11 @@ class ChatPageIT {
         assertThat(english.endInput).hasText("End input");
         assertThat(english.reconnect).hasText("Reconnect");
         assertThat(english.input).hasAccessibleName("Message");
+    }
+
+    /** The URL of the page's socket: the method socket of {@link #METHOD}, with the page's client id. */
+    private static String methodSocket(String clientId) {
+        return pair.gateway().ws() + "/" + METHOD + "?client=" + clientId;
     }
 
     /** Sockets of the page refused at the upgrade: closed 1006 without ever opening. */

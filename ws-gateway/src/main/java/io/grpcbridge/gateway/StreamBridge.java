@@ -392,9 +392,12 @@ final class StreamBridge {
 
         @Override
         public void onComplete() {
-            FrameFormat.Ending ending = frames.ended(Status.OK, trailers);
-            end(state == State.DRAINING ? new FrameFormat.Ending(ending.frame(), CloseRules.GOING_AWAY, "gateway restarting")
-                    : ending);
+            if (state == State.DRAINING) {
+                // The call ended because the gateway ended its input: for the client, cut short by the restart.
+                close(CloseRules.GOING_AWAY, "gateway restarting");
+            } else {
+                end(frames.ended(Status.OK, trailers));
+            }
         }
 
         @Override

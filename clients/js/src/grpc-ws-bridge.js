@@ -1,0 +1,565 @@
+// grpc-ws-bridge: the browser side of the gateway's method sockets (docs/protocol.md, "Method
+// sockets"). One WebSocket on /ws/<package.Service>/<Method> is one gRPC call of any kind:
+//   client -> gateway: {"message": <request>} ..., {"end": true}
+//   gateway -> client: {"headers": {...}}, {"message": <response>} ..., {"error": {...}} (a frame it
+//                      did not take; the call goes on), {"status": {...}} (always last), then the close.
+// No runtime dependencies; runs unchanged in browsers and in Node 20+ (global WebSocket, or pass
+// options.WebSocket). Types: grpc-ws-bridge.d.ts.
+
+/** The close codes after which protocol v1 says to reconnect (docs/protocol.md#close-codes). */
+const RETRYABLE_CLOSE_CODES = new Set([1001, 1006, 1011, 1013]);
+const BACKOFF_FIRST_MS = 1000;
+const BACKOFF_MAX_MS = 10000;
+const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024;
+/** How often send() looks at bufferedAmount while it is over the threshold (no drain event exists). */
+const DRAIN_POLL_MS = 4;
+/** How long to wait for the close after a status frame, or after an error on an open socket. */
+const CLOSE_GRACE_MS = 5000;
+/** A call that lived this long (or received a message) was healthy: keepOpen starts its backoff anew. */
+const DEFAULT_HEALTHY_AFTER_MS = 10000;
+const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const WS_OPEN = 1;
+
+/** A call's outcome as an error: thrown by a call's iterator when its status is not OK. */
+export class CallError extends Error {
+  constructor(status) {
+    super(`${status.code}: ${status.message}`);
+    this.name = "CallError";
+    this.code = status.code;
+    this.details = status.message;
+    this.trailers = status.trailers;
+    this.closeCode = status.closeCode;
+    this.closeReason = status.closeReason;
+    this.status = status;
+  }
+}
+
+/** Whether protocol v1 says to reconnect after a socket closed with this code. */
+export function retryable(closeCode) {
+  return RETRYABLE_CLOSE_CODES.has(closeCode);
+}
+
+/**
+ * The delay before reconnect attempt `attempt` (0 for the first retry): 1 s doubling to 10 s,
+ * times `jitter` (1 by default; keepOpen uses 0.8 to 1.2), never over 10 s.
+ */
+export function backoff(attempt, jitter = 1) {
+  const n = Math.max(0, Math.floor(Number(attempt) || 0));
+  return Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** Math.min(n, 30) * jitter);
+}
+
+/** The subprotocols that carry a bearer token through a browser's handshake (docs/operations.md#security). */
+export function bearerProtocols(token) {
+  return ["bearer-token-carrier", "quarkus-http-upgrade#Authorization#" + encodeURIComponent("Bearer " + token)];
+}
+
+/** The URL of a method's socket: <baseUrl>/ws/<package.Service>/<Method>[?client=<id>]. */
+export function methodUrl(method, options = {}) {
+  const [service, name] = splitMethod(method);
+  let base = options.baseUrl;
+  if (base === undefined || base === null || base === "") {
+    const here = globalThis.location;
+    if (!here || typeof here.origin !== "string" || !/^https?:/.test(here.protocol ?? "")) {
+      throw new TypeError("grpc-ws-bridge: options.baseUrl is required outside a page served over http(s)");
+    }
+    base = here.origin;
+  }
+  const url = new URL(String(base));
+  const scheme = { "http:": "ws:", "https:": "wss:", "ws:": "ws:", "wss:": "wss:" }[url.protocol];
+  if (!scheme) {
+    throw new TypeError(`grpc-ws-bridge: baseUrl must be http(s) or ws(s), not ${url.protocol}`);
+  }
+  url.protocol = scheme;
+  url.hash = "";
+  url.pathname = url.pathname.replace(/\/*$/, "/") + "ws/" + encodeURIComponent(service) + "/" + encodeURIComponent(name);
+  if (options.client !== undefined) {
+    if (typeof options.client !== "string" || !CLIENT_ID.test(options.client)) {
+      throw new TypeError("grpc-ws-bridge: options.client must be 1 to 64 characters of [A-Za-z0-9_-]");
+    }
+    url.searchParams.set("client", options.client);
+  }
+  return url.href;
+}
+
+function splitMethod(method) {
+  const match = typeof method === "string" ? /^\/?([^/\s]+)\/([^/\s]+)$/.exec(method) : null;
+  if (!match) {
+    throw new TypeError(`grpc-ws-bridge: a method is "package.Service/Method", not ${JSON.stringify(method)}`);
+  }
+  return [match[1], match[2]];
+}
+
+/** A close reason the WebSocket API accepts: at most 123 bytes of UTF-8, cut on a character boundary. */
+function closeReason(text) {
+  const encoder = new TextEncoder();
+  if (encoder.encode(text).length <= 123) {
+    return text;
+  }
+  let out = "";
+  let bytes = 0;
+  for (const ch of text) {
+    bytes += encoder.encode(ch).length;
+    if (bytes > 123) break;
+    out += ch;
+  }
+  return out;
+}
+
+/** The status of a socket that closed without a status frame. */
+function closedWithoutStatus(closeCode, reason) {
+  const why =
+    reason ||
+    (closeCode === 1006
+      ? "the connection was refused or lost (close 1006, no status frame)"
+      : `the socket closed ${closeCode} without a status frame`);
+  return {
+    code: retryable(closeCode) ? "UNAVAILABLE" : "INTERNAL",
+    message: why,
+    trailers: {},
+    closeCode,
+    closeReason: reason ?? "",
+  };
+}
+
+function stringMap(value) {
+  const out = {};
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    for (const [key, v] of Object.entries(value)) {
+      out[key] = String(v);
+    }
+  }
+  return out;
+}
+
+function unrefTimer(fn, ms) {
+  const timer = setTimeout(fn, ms);
+  timer?.unref?.();
+  return timer;
+}
+
+/** What keepOpen needs to know of a call: when it opened and whether it received anything. */
+const health = new WeakMap();
+
+class BridgeCall {
+  #socket;
+  #maxBuffered;
+  #onError;
+  #opened;
+  #openedSettle;
+  #headers;
+  #headersResolve;
+  #status;
+  #statusResolve;
+  #isOpen = false;
+  #statusFrame = null;
+  #final = null;
+  #halfClosed = false;
+  #tail = Promise.resolve();
+  #inbox = [];
+  #inboxHead = 0;
+  #wake = null;
+  #iterated = false;
+  #iterDone = false;
+  #graceTimer = null;
+  #detach;
+
+  constructor(method, url, socket, options) {
+    this.method = method;
+    this.url = url;
+    this.#socket = socket;
+    this.#maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+    this.#onError = options.onError;
+    this.#opened = new Promise((resolve, reject) => (this.#openedSettle = { resolve, reject }));
+    this.#opened.catch(() => {}); // observable through `opened`; never an unhandled rejection
+    this.#headers = new Promise((resolve) => (this.#headersResolve = resolve));
+    this.#status = new Promise((resolve) => (this.#statusResolve = resolve));
+    health.set(this, { openedAt: 0, received: 0 });
+
+    const onOpen = () => this.#handleOpen();
+    const onMessage = (event) => this.#handleFrame(event.data);
+    const onError = () => this.#handleSocketError();
+    const onClose = (event) => this.#handleClose(event.code, event.reason);
+    socket.addEventListener("open", onOpen);
+    socket.addEventListener("message", onMessage);
+    socket.addEventListener("error", onError);
+    socket.addEventListener("close", onClose);
+    // The error listener stays: some WebSocket implementations (ws) throw an error nobody listens to.
+    this.#detach = () => {
+      socket.removeEventListener("open", onOpen);
+      socket.removeEventListener("message", onMessage);
+      socket.removeEventListener("close", onClose);
+    };
+
+    const signal = options.signal;
+    if (signal) {
+      const abort = () => this.cancel(signal.reason instanceof Error ? signal.reason.message : signal.reason);
+      if (signal.aborted) {
+        queueMicrotask(abort);
+      } else {
+        signal.addEventListener("abort", abort, { once: true });
+        this.#status.then(() => signal.removeEventListener("abort", abort));
+      }
+    }
+  }
+
+  get opened() {
+    return this.#opened;
+  }
+
+  get headers() {
+    return this.#headers;
+  }
+
+  get status() {
+    return this.#status;
+  }
+
+  get bufferedAmount() {
+    return this.#socket.bufferedAmount;
+  }
+
+  send(message) {
+    if (this.#halfClosed) {
+      return Promise.reject(new TypeError("grpc-ws-bridge: send() after end()"));
+    }
+    let text;
+    try {
+      text = JSON.stringify({ message });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const sent = this.#tail.then(() => this.#write(text));
+    this.#tail = sent.catch(() => {});
+    return sent;
+  }
+
+  end() {
+    if (!this.#halfClosed) {
+      this.#halfClosed = true;
+      this.#tail = this.#tail
+        .then(async () => {
+          await this.#opened;
+          if (this.#final === null && this.#statusFrame === null) {
+            this.#socket.send('{"end":true}');
+          }
+        })
+        .catch(() => {});
+    }
+    return this.#tail;
+  }
+
+  cancel(reason) {
+    if (this.#final !== null || this.#statusFrame !== null) {
+      return;
+    }
+    const why = closeReason(reason === undefined || reason === null ? "cancelled by the client" : String(reason));
+    try {
+      this.#socket.close(1000, why);
+    } catch {
+      // a socket that cannot be closed any more is closed already
+    }
+    this.#finish({ code: "CANCELLED", message: why, trailers: {}, closeCode: 1000, closeReason: why });
+  }
+
+  [Symbol.asyncIterator]() {
+    if (this.#iterated) {
+      throw new TypeError("grpc-ws-bridge: a call's messages can be iterated only once");
+    }
+    this.#iterated = true;
+    const iterator = {
+      next: () => this.#next(),
+      return: async (value) => {
+        this.#iterDone = true;
+        this.cancel("the reader stopped reading");
+        return { done: true, value };
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+    };
+    return iterator;
+  }
+
+  async #next() {
+    for (;;) {
+      if (this.#iterDone) {
+        return { done: true, value: undefined };
+      }
+      if (this.#inboxHead < this.#inbox.length) {
+        const value = this.#inbox[this.#inboxHead];
+        this.#inbox[this.#inboxHead++] = undefined;
+        if (this.#inboxHead > 1024 && this.#inboxHead * 2 > this.#inbox.length) {
+          this.#inbox.splice(0, this.#inboxHead);
+          this.#inboxHead = 0;
+        }
+        return { done: false, value };
+      }
+      const ended = this.#final ?? this.#statusFrame;
+      if (ended !== null) {
+        this.#iterDone = true;
+        if (ended.code === "OK") {
+          return { done: true, value: undefined };
+        }
+        throw new CallError(await this.#status); // the close code comes with the close
+      }
+      await new Promise((resolve) => (this.#wake = resolve));
+    }
+  }
+
+  #wakeReader() {
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
+  }
+
+  async #write(text) {
+    await this.#opened;
+    if (this.#final !== null || this.#statusFrame !== null) {
+      throw new CallError(await this.#status);
+    }
+    this.#socket.send(text);
+    if (this.#socket.bufferedAmount < this.#maxBuffered) {
+      return;
+    }
+    // Browsers have no drain event: look again shortly until the socket took the bytes.
+    await new Promise((resolve, reject) => {
+      const poll = () => {
+        if (this.#final !== null) {
+          reject(new CallError(this.#final));
+        } else if (this.#socket.bufferedAmount < this.#maxBuffered) {
+          resolve();
+        } else {
+          setTimeout(poll, DRAIN_POLL_MS);
+        }
+      };
+      setTimeout(poll, DRAIN_POLL_MS);
+    });
+  }
+
+  #handleOpen() {
+    if (this.#final !== null) {
+      return;
+    }
+    this.#isOpen = true;
+    health.get(this).openedAt = Date.now();
+    this.#openedSettle.resolve();
+  }
+
+  #handleFrame(data) {
+    if (this.#final !== null || this.#statusFrame !== null) {
+      return;
+    }
+    let frame;
+    try {
+      frame = typeof data === "string" ? JSON.parse(data) : undefined;
+    } catch {
+      frame = undefined;
+    }
+    if (frame === null || typeof frame !== "object" || Array.isArray(frame)) {
+      this.#protocolError("the gateway sent a frame that is not a JSON object");
+      return;
+    }
+    if ("message" in frame) {
+      health.get(this).received++;
+      this.#inbox.push(frame.message);
+      this.#wakeReader();
+    } else if ("headers" in frame) {
+      this.#headersResolve(stringMap(frame.headers));
+    } else if ("status" in frame) {
+      const status = frame.status ?? {};
+      this.#statusFrame = {
+        code: typeof status.code === "string" ? status.code : "UNKNOWN",
+        message: typeof status.message === "string" ? status.message : "",
+        trailers: stringMap(status.trailers),
+      };
+      this.#headersResolve({});
+      this.#wakeReader();
+      // The gateway closes right after the status frame; should the close not come, close here.
+      this.#graceTimer = unrefTimer(() => {
+        try {
+          this.#socket.close(1000);
+        } catch {}
+        this.#handleClose(1000, "");
+      }, CLOSE_GRACE_MS);
+    } else if ("error" in frame) {
+      const error = frame.error ?? {};
+      this.#onError?.(
+        {
+          code: typeof error.code === "string" ? error.code : "UNKNOWN",
+          message: typeof error.message === "string" ? error.message : "",
+        },
+        this,
+      );
+    }
+    // any other frame: a later protocol version's; ignored
+  }
+
+  #protocolError(why) {
+    try {
+      this.#socket.close(1000, "protocol error");
+    } catch {}
+    this.#finish({ code: "INTERNAL", message: why, trailers: {}, closeCode: 1000, closeReason: "protocol error" });
+  }
+
+  #handleSocketError() {
+    if (this.#final !== null) {
+      return;
+    }
+    if (!this.#isOpen) {
+      // A refused handshake. Browsers follow with close 1006; Node's WebSocket (undici) fires no
+      // close at all and stays CONNECTING, so the call ends here.
+      this.#handleClose(1006, "");
+      return;
+    }
+    // An error on an open socket: the close event follows; should it not, end the call anyway.
+    this.#graceTimer ??= unrefTimer(() => this.#handleClose(1006, ""), CLOSE_GRACE_MS);
+  }
+
+  #handleClose(code, reason) {
+    if (this.#final !== null) {
+      return;
+    }
+    const frame = this.#statusFrame;
+    this.#finish(frame ? { ...frame, closeCode: code, closeReason: reason ?? "" } : closedWithoutStatus(code, reason));
+  }
+
+  #finish(status) {
+    if (this.#final !== null) {
+      return;
+    }
+    this.#final = status;
+    if (this.#graceTimer !== null) {
+      clearTimeout(this.#graceTimer);
+      this.#graceTimer = null;
+    }
+    this.#detach();
+    if (!this.#isOpen) {
+      this.#openedSettle.reject(new CallError(status));
+      if (this.#socket.readyState < 2) {
+        try {
+          this.#socket.close();
+        } catch {}
+      }
+    }
+    this.#headersResolve({});
+    this.#statusResolve(status);
+    this.#wakeReader();
+  }
+}
+
+/** Opens the socket of one call of `method` ("package.Service/Method"). */
+export function openCall(method, options = {}) {
+  const url = methodUrl(method, options);
+  const WebSocketImpl = options.WebSocket ?? globalThis.WebSocket;
+  if (typeof WebSocketImpl !== "function") {
+    throw new TypeError(
+      "grpc-ws-bridge: no WebSocket here; pass options.WebSocket, or run Node 20 with --experimental-websocket (Node 22+ has it)",
+    );
+  }
+  const maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+  if (!(typeof maxBuffered === "number" && maxBuffered > 0)) {
+    throw new TypeError("grpc-ws-bridge: options.maxBufferedBytes must be a positive number");
+  }
+  const protocols = [...(options.token ? bearerProtocols(options.token) : []), ...(options.protocols ?? [])];
+  const socket = protocols.length ? new WebSocketImpl(url, protocols) : new WebSocketImpl(url);
+  return new BridgeCall(method.replace(/^\//, ""), url, socket, options);
+}
+
+/**
+ * One request, one response: a unary call (or the first response of any call). Resolves with the
+ * response, the headers and the status; rejects with a CallError when the status is not OK.
+ */
+export async function unary(method, request, options = {}) {
+  const call = openCall(method, options);
+  call.send(request).catch(() => {}); // how it went, the status says
+  const messages = [];
+  for await (const message of call) {
+    messages.push(message);
+  }
+  const status = await call.status;
+  if (messages.length !== 1) {
+    throw new CallError({
+      ...status,
+      code: "INTERNAL",
+      message: `a unary call answered ${messages.length} messages`,
+    });
+  }
+  return { message: messages[0], headers: await call.headers, trailers: status.trailers, status };
+}
+
+/**
+ * Keeps a long-lived conversation going: opens a call with `open(attempt)`, and when it ends with a
+ * close protocol v1 says to retry (retryable()), opens the next one after backoff(attempt). Stops
+ * for good on any other close (OK completion, 1000, 1008, 1009, ...) or on stop().
+ */
+export function keepOpen(open, options = {}) {
+  const delayFor = options.backoff ?? ((attempt) => backoff(attempt, 0.8 + Math.random() * 0.4));
+  const healthyAfterMs = options.healthyAfterMs ?? DEFAULT_HEALTHY_AFTER_MS;
+  let attempt = 0;
+  let current = null;
+  let timer = null;
+  let stopping = false;
+  let stopped = false;
+  let settle;
+  const ended = new Promise((resolve, reject) => (settle = { resolve, reject }));
+  ended.catch(() => {}); // observable through `ended`; never an unhandled rejection
+
+  const end = (status) => {
+    if (stopped) return;
+    stopped = true;
+    clearTimeout(timer);
+    current = null;
+    settle.resolve(status);
+    options.onEnd?.(status);
+  };
+
+  const start = () => {
+    timer = null;
+    if (stopped || stopping) return;
+    let call;
+    try {
+      call = open(attempt);
+    } catch (error) {
+      stopped = true;
+      settle.reject(error);
+      return;
+    }
+    current = call;
+    call.status.then((status) => {
+      if (stopped || current !== call) return;
+      current = null;
+      if (stopping || status.code === "OK" || !retryable(status.closeCode)) {
+        end(status);
+        return;
+      }
+      const seen = health.get(call);
+      if (seen && (seen.received > 0 || (seen.openedAt > 0 && Date.now() - seen.openedAt >= healthyAfterMs))) {
+        attempt = 0;
+      }
+      const delay = delayFor(attempt);
+      attempt++;
+      options.onRetry?.(status, delay, attempt);
+      timer = setTimeout(start, delay);
+    });
+    options.onCall?.(call, attempt);
+  };
+
+  start();
+  return {
+    get call() {
+      return current;
+    },
+    ended,
+    stop(reason) {
+      if (stopped || stopping) return;
+      stopping = true;
+      clearTimeout(timer);
+      if (current) {
+        current.cancel(reason); // its status ends the conversation
+      } else {
+        const why = reason ?? "stopped by the client";
+        end({ code: "CANCELLED", message: why, trailers: {}, closeCode: 1000, closeReason: why });
+      }
+    },
+  };
+}
