@@ -80,12 +80,8 @@ final class MessageTemplates {
             case "google.protobuf.FieldMask" -> new JsonPrimitive("");
             case "google.protobuf.Value" -> JsonNull.INSTANCE;
             case "google.protobuf.ListValue" -> new JsonArray();
-            case "google.protobuf.Struct", "google.protobuf.Empty" -> new JsonObject();
-            case "google.protobuf.Any" -> {
-                JsonObject any = new JsonObject();
-                any.addProperty("@type", "type.googleapis.com/");
-                yield any;
-            }
+            // An empty Any: a type URL with no type would not parse, and the console sends templates as they are.
+            case "google.protobuf.Struct", "google.protobuf.Empty", "google.protobuf.Any" -> new JsonObject();
             case "google.protobuf.BoolValue" -> new JsonPrimitive(false);
             case "google.protobuf.StringValue", "google.protobuf.BytesValue" -> new JsonPrimitive("");
             case "google.protobuf.Int64Value", "google.protobuf.UInt64Value" -> new JsonPrimitive("0");

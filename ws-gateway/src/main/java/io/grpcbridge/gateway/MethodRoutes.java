@@ -30,7 +30,14 @@ public class MethodRoutes {
     void register(@Observes Router router) {
         router.get("/ws/:service/:method").order(BEFORE_WEBSOCKETS).handler(this::refuseUnknownMethod);
         router.get("/bridge/methods").handler(this::listMethods);
-        router.get("/console").handler(context -> context.redirect("/console/"));
+        // Vert.x matches "/console" and "/console/" alike: only the first is sent on to the page.
+        router.get("/console").handler(context -> {
+            if (context.request().path().equals("/console")) {
+                context.redirect("/console/");
+            } else {
+                context.next();
+            }
+        });
     }
 
     private void refuseUnknownMethod(RoutingContext context) {

@@ -220,6 +220,25 @@ class MethodSocketsTest {
                 .body("methods[3].requestTemplate.customJsonName", org.hamcrest.Matchers.equalTo(""));
     }
 
+    @Test
+    void aRequestTemplateIsAValidRequestAsItIs() throws Exception {
+        JsonObject methods = json(given().get("/bridge/methods").then().extract().asString()).getAsJsonObject();
+        JsonObject template = null;
+        for (JsonElement method : methods.getAsJsonArray("methods")) {
+            if (method.getAsJsonObject().get("name").getAsString().equals("showcase.Showcase/Echo")) {
+                template = method.getAsJsonObject().getAsJsonObject("requestTemplate");
+            }
+        }
+        assertThat(template).isNotNull();
+        TestSocket socket = open("showcase.Showcase/Echo");
+
+        socket.send("{\"message\":" + template + "}");
+
+        assertThat(socket.next()).startsWith("{\"headers\":");
+        assertThat(socket.next()).startsWith("{\"message\":");
+        assertThat(socket.next()).contains("\"code\":\"OK\"");
+    }
+
     private TestSocket open(String method) {
         return TestSocket.connect(root.resolve("/ws/" + method));
     }

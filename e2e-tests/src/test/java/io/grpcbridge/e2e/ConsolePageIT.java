@@ -1,0 +1,527 @@
+package io.grpcbridge.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+
+import io.grpcbridge.testing.TestTokens;
+
+/**
+ * The console page ({@code /console/}), in a real Chromium, against the packaged pair with the
+ * gateway also bridging the showcase service: any method, driven by hand, frame by frame.
+ */
+class ConsolePageIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    /** Where the tests open the console ({@code /console} redirects there). */
+    private static final String CONSOLE_PATH = "console/";
+    private static final List<String> METHODS = List.of("chat.Chat/BidStream", "showcase.Showcase/Converse",
+            "showcase.Showcase/Count", "showcase.Showcase/Echo", "showcase.Showcase/Sum");
+
+    /** Authentication is off, as by default; a token the page sends still names the caller. */
+    @RegisterExtension
+    static final Pair pair = Pair.perClassWithShowcase(TestTokens.verificationOptions().toArray(String[]::new));
+    static Playwright playwright;
+    static Browser browser;
+
+    private BrowserContext context;
+    private final List<String> sentFrames = new CopyOnWriteArrayList<>();
+    private final List<String> requested = new CopyOnWriteArrayList<>();
+    private final List<String> pageErrors = new CopyOnWriteArrayList<>();
+    private final List<String> consoleErrors = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void startABrowser() {
+        if (!Files.isExecutable(CHROMIUM)) {
+            String missing = CHROMIUM + " is missing: the browser tests need Debian's chromium package";
+            if (System.getenv("CI") != null) {
+                throw new IllegalStateException(missing);
+            }
+            Assumptions.abort(missing);
+        }
+        PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
+        playwright = Playwright.create();
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(CHROMIUM)
+                .setHeadless(true)
+                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+    }
+
+    @AfterAll
+    static void closeTheBrowser() {
+        if (playwright != null) {
+            playwright.close();
+        }
+    }
+
+    @AfterEach
+    void closeTheContext() {
+        if (context != null) {
+            context.close();
+        }
+        assertEquals(List.of(), pageErrors, "uncaught errors in the page");
+        assertEquals(List.of(), consoleErrors, "errors on the browser's console (a CSP violation would be one)");
+    }
+
+    @Test
+    void theMethodListShowsEveryExposedMethodGroupedByServiceWithItsKind() {
+        ConsolePage console = open();
+
+        assertThat(console.services()).hasCount(2);
+        assertThat(console.services().locator("h3")).hasText(new String[] {"chat.Chat", "showcase.Showcase"});
+        assertThat(console.methods().locator(".method-name")).hasText(new String[] {"BidStream", "Converse", "Count", "Echo", "Sum"});
+        assertThat(console.methods().locator(".kind"))
+                .hasText(new String[] {"bidirectional", "bidirectional", "server streaming", "unary", "client streaming"});
+        for (String method : METHODS) {
+            assertThat(console.method(method)).isVisible();
+        }
+        assertThat(console.services().nth(0).getByTestId("method")).hasCount(1);
+        assertThat(console.services().nth(1).getByTestId("method")).hasCount(4);
+        assertThat(console.methodsStatus).isHidden();
+        // Nothing chosen yet: nothing to open.
+        assertThat(console.methodTitle).hasText("Choose a method");
+        assertThat(console.editor).isDisabled();
+        assertThat(console.open).isDisabled();
+        assertThat(console.send).isDisabled();
+        assertThat(console.callState).hasText("No call");
+    }
+
+    @Test
+    void echoSendsTheEditedTemplateAndShowsTheHeadersTheEchoTheOkStatusAndClose1000() throws Exception {
+        ConsolePage console = open();
+
+        console.choose("showcase.Showcase/Echo");
+
+        JsonObject template = methodListed("showcase.Showcase/Echo").getAsJsonObject("requestTemplate");
+        assertEquals(template, JsonParser.parseString(console.editor.inputValue()), "the editor holds the request template");
+        assertThat(console.editor).hasValue(Pattern.compile("^\\{\\n  \"int32Value\": 0,\\n"));
+        assertThat(console.methodKind).hasText("unary");
+        assertThat(console.requestType).hasText("showcase.Everything");
+        assertThat(console.responseType).hasText("showcase.Everything");
+        assertThat(console.method("showcase.Showcase/Echo")).hasAttribute("aria-pressed", "true");
+        assertThat(console.endInput).isHidden();
+
+        // A person edits a field of the template; the rest goes as the template has it.
+        JsonObject request = JsonParser.parseString(console.editor.inputValue()).getAsJsonObject();
+        request.addProperty("stringValue", "hello from the console");
+        request.addProperty("int64Value", "9007199254740993");
+        String edited = new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(request);
+        console.openCall();
+        assertThat(console.method("showcase.Showcase/Echo")).isDisabled();
+        assertThat(console.methodsLocked).isVisible();
+        console.send(edited);
+
+        console.awaitStatus("OK");
+        assertEquals(List.of("call", "open", "sent", "headers", "message", "status", "close"), console.kinds());
+        assertEquals("hello from the console", console.json("sent", 0).get("stringValue").getAsString());
+        assertEquals("unary", console.json("headers", 0).get("x-showcase-kind").getAsString());
+        JsonObject echoed = console.json("message", 0);
+        assertEquals("hello from the console", echoed.get("stringValue").getAsString());
+        assertEquals("9007199254740993", echoed.get("int64Value").getAsString(), "64-bit integers stay exact, as strings");
+        assertThat(console.entries("status")).hasAttribute("data-outcome", "ok");
+        assertThat(console.entries("status").locator(".entry-label")).hasText("Status · OK");
+        assertThat(console.bodies("status")).containsText("x-showcase-trailer");
+        assertThat(console.bodies("status")).containsText("done");
+        assertThat(console.entries("close")).hasAttribute("data-code", "1000");
+        assertThat(console.entries("close").locator(".entry-label")).hasText("Closed · 1000");
+        assertThat(console.bodies("close")).containsText("call ended: OK");
+        assertThat(console.callState).hasAttribute("data-state", "ended");
+        assertThat(console.callDetail).hasText("OK · close 1000");
+        assertThat(console.send).isDisabled();
+        assertThat(console.cancel).isDisabled();
+        assertThat(console.open).isEnabled();
+        assertThat(console.method("showcase.Showcase/Converse")).isEnabled();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !sentFrames.isEmpty());
+        assertEquals(1, sentFrames.size(), "one frame: " + sentFrames);
+        JsonObject frame = JsonParser.parseString(sentFrames.get(0)).getAsJsonObject();
+        assertEquals(List.of("message"), List.copyOf(frame.keySet()));
+        assertEquals(request, frame.getAsJsonObject("message"));
+    }
+
+    @Test
+    void converseByHandAnswersEachLineAfterItsSendAndEndInputEndsTheCallOk() {
+        ConsolePage console = open();
+        console.choose("showcase.Showcase/Converse");
+        assertThat(console.methodKind).hasText("bidirectional");
+        assertThat(console.editor).hasValue("{\n  \"text\": \"\"\n}");
+        assertThat(console.send).isDisabled();
+        assertThat(console.endInput).isDisabled();
+
+        console.openCall();
+        assertThat(console.endInput).isEnabled();
+        List<String> lines = List.of("first line", "zweite Zeile, straße", "第三行 third");
+        for (int i = 0; i < lines.size(); i++) {
+            assertThat(console.entries("message")).hasCount(i);
+            console.send("{\"text\": \"" + lines.get(i) + "\"}");
+            assertThat(console.entries("message")).hasCount(i + 1);
+            assertEquals(lines.get(i).toUpperCase(Locale.ROOT), console.json("message", i).get("text").getAsString());
+            assertThat(console.callState).hasAttribute("data-state", "open");
+            assertThat(console.send).isEnabled();
+        }
+
+        console.endInput.click();
+
+        console.awaitStatus("OK");
+        assertThat(console.entries("close")).hasAttribute("data-code", "1000");
+        List<String> kinds = new ArrayList<>(console.kinds());
+        int headers = kinds.indexOf("headers");
+        assertTrue(headers >= 0 && headers < kinds.indexOf("message"), "headers before the first message: " + kinds);
+        kinds.remove("headers");
+        assertEquals(List.of("call", "open", "sent", "message", "sent", "message", "sent", "message", "end", "status", "close"), kinds);
+        assertThat(console.entries("end")).containsText("{\"end\": true}");
+        assertThat(console.send).isDisabled();
+        assertThat(console.endInput).isDisabled();
+        assertThat(console.open).isEnabled();
+        await().atMost(Duration.ofSeconds(5)).until(() -> sentFrames.size() == 4);
+        assertEquals("{\"end\":true}", sentFrames.get(3));
+        console.page.mouse().move(0, 0);
+        console.page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "console.png")));
+    }
+
+    @Test
+    void countWithCountThreeShowsThreeMessagesThenOk() {
+        ConsolePage console = open();
+        console.choose("showcase.Showcase/Count");
+        assertThat(console.methodKind).hasText("server streaming");
+        assertThat(console.endInput).isHidden();
+
+        console.openCall();
+        console.send("{\"count\": 3}");
+
+        console.awaitStatus("OK");
+        assertThat(console.entries("message")).hasCount(3);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(String.valueOf(i), console.json("message", i).get("index").getAsString());
+        }
+        assertThat(console.entries("message").locator(".entry-label")).hasText(new String[] {"Message 1", "Message 2", "Message 3"});
+        List<String> kinds = console.kinds();
+        assertEquals(List.of("call", "open", "sent", "headers", "message", "message", "message", "status", "close"), kinds);
+        assertThat(console.transcriptNote).isHidden();
+    }
+
+    @Test
+    void sumAddsTheNumbersSentOneByOneAndAnswersTheTotalAfterEndInput() {
+        ConsolePage console = open();
+        console.choose("showcase.Showcase/Sum");
+        assertThat(console.methodKind).hasText("client streaming");
+        assertThat(console.editor).hasValue("{\n  \"value\": \"0\"\n}");
+
+        console.openCall();
+        console.send("{\"value\": \"2\"}");
+        assertThat(console.entries("sent")).hasCount(1);
+        console.send("{\"value\": 40}");
+        assertThat(console.entries("sent")).hasCount(2);
+        assertThat(console.entries("message")).hasCount(0);
+        assertThat(console.send).isEnabled();
+        console.endInput.click();
+
+        console.awaitStatus("OK");
+        assertThat(console.entries("message")).hasCount(1);
+        JsonObject total = console.json("message", 0);
+        assertEquals("42", total.get("sum").getAsString());
+        assertEquals("2", total.get("count").getAsString());
+    }
+
+    @Test
+    void badJsonInTheEditorShowsALocalErrorAndSendsNothing() {
+        ConsolePage console = open();
+        console.choose("showcase.Showcase/Converse");
+        console.openCall();
+
+        console.send("{\"text\": \"unterminated");
+
+        assertThat(console.editorError).isVisible();
+        assertThat(console.editorError).containsText("not valid JSON");
+        assertThat(console.editor).hasAttribute("aria-invalid", "true");
+        assertThat(console.editor).isFocused();
+        assertThat(console.editor).hasAccessibleErrorMessage(Pattern.compile("not valid JSON"));
+
+        console.send("[1, 2]");
+        assertThat(console.editorError).containsText("a request message is a JSON object");
+
+        assertThat(console.entries("sent")).hasCount(0);
+        assertThat(console.callState).hasAttribute("data-state", "open");
+        assertThat(console.send).isEnabled();
+
+        // Fixing the text clears the error; the fixed request goes, and it is the only frame sent.
+        console.editor.fill("{\"text\": \"fixed\"}");
+        assertThat(console.editorError).isHidden();
+        assertThat(console.editor).not().hasAttribute("aria-invalid", "true");
+        console.send.click();
+        assertThat(console.bodies("message")).hasCount(1);
+        assertEquals("FIXED", console.json("message", 0).get("text").getAsString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> !sentFrames.isEmpty());
+        assertEquals(List.of("{\"message\":{\"text\":\"fixed\"}}"), sentFrames);
+        console.cancel.click();
+        console.awaitStatus("CANCELLED");
+    }
+
+    @Test
+    void aMessageTheGatewayRefusesShowsAnErrorFrameAndTheCallGoesOn() {
+        ConsolePage console = open();
+        console.choose("showcase.Showcase/Converse");
+        console.openCall();
+
+        console.send("{\"nope\": 1}");
+
+        assertThat(console.entries("error")).hasCount(1);
+        assertThat(console.entries("error").locator(".entry-label")).hasText("Error frame · INVALID_ARGUMENT");
+        assertThat(console.bodies("error")).containsText("nope");
+        assertThat(console.callState).hasAttribute("data-state", "open");
+        assertThat(console.send).isEnabled();
+        console.send("{\"text\": \"still here\"}");
+        assertThat(console.entries("message")).hasCount(1);
+        assertEquals("STILL HERE", console.json("message", 0).get("text").getAsString());
+        assertThat(console.entries("status")).hasCount(0);
+        console.endInput.click();
+        console.awaitStatus("OK");
+    }
+
+    @Test
+    void theOneRequestOfAUnaryCallThatTheGatewayRefusesCanBeCorrectedOnTheSameCall() {
+        ConsolePage console = open();
+        console.choose("showcase.Showcase/Echo");
+        console.openCall();
+
+        console.send("{\"nope\": 1}");
+
+        assertThat(console.entries("error")).hasCount(1);
+        assertThat(console.bodies("error")).containsText("nope");
+        // The gateway did not take it and waits for the one message: Send works again.
+        assertThat(console.send).isEnabled();
+        assertThat(console.callState).hasAttribute("data-state", "open");
+        console.send("{\"stringValue\": \"second try\", \"failWith\": \"NOT_FOUND\"}");
+
+        console.awaitStatus("NOT_FOUND");
+        assertThat(console.entries("status")).hasAttribute("data-outcome", "failed");
+        assertThat(console.bodies("status")).containsText("asked to fail");
+        assertThat(console.bodies("status")).containsText("failed"); // the x-showcase-trailer
+        assertThat(console.entries("close")).hasAttribute("data-code", "1000");
+        assertThat(console.entries("message")).hasCount(0);
+        assertEquals(List.of("call", "open", "sent", "error", "sent", "status", "close"),
+                console.kinds().stream().filter(kind -> !kind.equals("headers")).toList());
+    }
+
+    @Test
+    void cancelEndsAnOpenCallAsCancelledAndAnotherCallCanBeOpened() {
+        ConsolePage console = open();
+        console.choose("showcase.Showcase/Converse");
+        console.openCall();
+        console.send("{\"text\": \"one\"}");
+        assertThat(console.entries("message")).hasCount(1);
+
+        console.cancel.click();
+
+        console.awaitStatus("CANCELLED");
+        assertThat(console.entries("status")).hasAttribute("data-outcome", "cancelled");
+        assertThat(console.entries("close")).hasAttribute("data-code", "1000");
+        assertThat(console.callState).hasAttribute("data-state", "ended");
+        assertThat(console.send).isDisabled();
+
+        // A new call of another method, its entries after the first call's.
+        console.choose("showcase.Showcase/Count");
+        console.openCall();
+        console.send("{\"count\": 1}");
+        assertThat(console.entries("status")).hasCount(2);
+        assertThat(console.entries("status").nth(1)).hasAttribute("data-code", "OK");
+        assertThat(console.transcript.locator("li[data-call='2']").first()).containsText("Call 2 · showcase.Showcase/Count");
+        assertThat(console.transcript.locator("li[data-call='2'][data-kind=message]")).hasCount(1);
+    }
+
+    @Test
+    void aServerStreamOfOneHundredThousandMessagesKeepsTheTranscriptToItsLastThousandEntries() {
+        ConsolePage console = open("", false);
+        console.choose("showcase.Showcase/Count");
+        console.openCall();
+        long started = System.nanoTime();
+
+        console.send("{\"count\": 100000}");
+
+        assertThat(console.entries("status")).hasAttribute("data-code", "OK",
+                new LocatorAssertions.HasAttributeOptions().setTimeout(180_000));
+        assertThat(console.entries("close")).hasCount(1);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertThat(console.transcript.locator("li")).hasCount(1000);
+        assertThat(console.transcriptNote).isVisible();
+        // call, open, sent, headers, 100,000 messages, status, close
+        assertThat(console.transcriptNote).hasText("Showing the last 1,000 of 100,006 entries: older ones were dropped.");
+        assertThat(console.entries("message").last().locator(".entry-label")).hasText("Message 100,000");
+        assertEquals("99999", console.json("message", 997).get("index").getAsString());
+        System.out.printf("ConsolePageIT: 100,000 messages of a server stream shown (bounded) in %d ms%n", millis);
+
+        // The page still answers at once.
+        console.choose("showcase.Showcase/Echo");
+        assertThat(console.editor).hasValue(Pattern.compile("int32Value"), new LocatorAssertions.HasValueOptions().setTimeout(1_000));
+    }
+
+    @Test
+    void everyControlIsLabelledAndTheWholeCallCanBeDrivenFromTheKeyboard() {
+        ConsolePage console = open();
+        assertThat(console.transcript).hasAttribute("role", "log");
+        assertThat(console.transcript).hasAttribute("aria-live", "polite");
+        assertThat(console.callState).hasAttribute("role", "status");
+        assertThat(console.method("showcase.Showcase/Converse")).hasAccessibleName("Converse bidirectional");
+
+        console.method("showcase.Showcase/Converse").press("Enter");
+        assertThat(console.methodTitle).hasText("showcase.Showcase/Converse");
+        assertThat(console.editor).hasAccessibleName("Request message (JSON)");
+        assertThat(console.open).hasText("Open call");
+        assertThat(console.send).hasText("Send");
+        assertThat(console.endInput).hasText("End input");
+        assertThat(console.cancel).hasText("Cancel");
+
+        console.open.press("Enter");
+        assertThat(console.callState).hasAttribute("data-state", "open");
+        // The Open button is disabled now: the focus went to the editor, not to the page's body.
+        assertThat(console.editor).isFocused();
+        console.page.keyboard().press("Control+A");
+        console.page.keyboard().type("{\"text\": \"typed\"}");
+        console.page.keyboard().press("Control+Enter");
+        assertThat(console.entries("message")).hasCount(1);
+        assertEquals("TYPED", console.json("message", 0).get("text").getAsString());
+        console.endInput.press("Enter");
+        console.awaitStatus("OK");
+        assertThat(console.editor).isFocused();
+    }
+
+    @Test
+    void thePageLoadsNothingFromOutsideItsOrigin() {
+        ConsolePage console = open();
+        console.choose("showcase.Showcase/Count");
+        console.openCall();
+        console.send("{\"count\": 2}");
+        console.awaitStatus("OK");
+
+        String origin = "http://127.0.0.1:" + pair.gateway().port() + "/";
+        String wsOrigin = "ws://127.0.0.1:" + pair.gateway().port() + "/";
+        assertFalse(requested.isEmpty());
+        for (String url : requested) {
+            assertTrue(url.startsWith(origin) || url.startsWith(wsOrigin) || url.startsWith("data:"), "requested " + url);
+        }
+        for (String wanted : List.of(CONSOLE_PATH, "console/console.css", "console/console.js", "lib/grpc-ws-bridge.js",
+                "bridge/methods")) {
+            assertTrue(requested.contains(origin + wanted), wanted + " among " + requested);
+        }
+        assertTrue(requested.stream().anyMatch(url -> url.startsWith(wsOrigin + "ws/showcase.Showcase/Count?client=")), requested.toString());
+        // The page's policy says the same to the browser.
+        assertThat(console.page.locator("meta[http-equiv=Content-Security-Policy]"))
+                .hasAttribute("content", Pattern.compile("default-src 'self'"));
+    }
+
+    @Test
+    void aTokenHandedToThePageInItsFragmentIsSentWithTheCallAndNamesTheCaller() {
+        String user = "console-user-" + UUID.randomUUID();
+        ConsolePage console = open("#access_token=" + TestTokens.forUser(user));
+        assertThat(console.page).hasURL(Pattern.compile("^[^#]*$"));
+        console.choose("chat.Chat/BidStream");
+        assertThat(console.editor).hasValue("{\n  \"input\": \"\"\n}");
+
+        console.openCall();
+        console.send("{\"input\": \"hello\"}");
+
+        assertThat(console.entries("message")).hasCount(1);
+        assertEquals("服务端返回: hello", console.json("message", 0).get("output").getAsString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(pair.chat().log(), StandardCharsets.UTF_8)
+                .contains("chat.Chat/BidStream called by " + user));
+        console.cancel.click();
+        console.awaitStatus("CANCELLED");
+    }
+
+    @Test
+    void theConsoleAddressRedirectsToThePage() {
+        context = newContext();
+        Page page = context.newPage();
+        page.navigate(pair.gateway().uri() + "console");
+        assertThat(page).hasURL(pair.gateway().uri() + "console/");
+        assertThat(new ConsolePage(page).methods()).hasCount(METHODS.size());
+    }
+
+    private ConsolePage open() {
+        return open("");
+    }
+
+    private ConsolePage open(String fragment) {
+        return open(fragment, true);
+    }
+
+    /** Opens the console; {@code watchSockets}: record the sockets it opens and the frames it sends. */
+    private ConsolePage open(String fragment, boolean watchSockets) {
+        context = newContext();
+        Page page = context.newPage();
+        page.onPageError(pageErrors::add);
+        page.onConsoleMessage(message -> {
+            if (message.type().equals("error")) {
+                consoleErrors.add(message.text());
+            }
+        });
+        if (watchSockets) {
+            page.onWebSocket(socket -> {
+                requested.add(socket.url());
+                socket.onFrameSent(frame -> sentFrames.add(frame.text()));
+            });
+        }
+        page.navigate(pair.gateway().uri() + CONSOLE_PATH + fragment);
+        ConsolePage console = new ConsolePage(page);
+        assertThat(console.methods()).hasCount(METHODS.size());
+        return console;
+    }
+
+    private BrowserContext newContext() {
+        BrowserContext created = browser.newContext(new Browser.NewContextOptions()
+                .setLocale("en-US")
+                .setViewportSize(1280, 860));
+        created.onRequest(request -> requested.add(request.url()));
+        return created;
+    }
+
+    /** One method as the gateway lists it at GET /bridge/methods. */
+    private static JsonObject methodListed(String name) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(pair.gateway().uri() + "bridge/methods")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        for (var method : JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonArray("methods")) {
+            if (method.getAsJsonObject().get("name").getAsString().equals(name)) {
+                return method.getAsJsonObject();
+            }
+        }
+        throw new AssertionError(name + " is not listed: " + response.body());
+    }
+}
