@@ -23,28 +23,22 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 
 import io.grpcbridge.testing.TestTokens;
 
 /** The chat page the gateway serves, in a real Chromium, against the packaged pair. */
 class ChatPageIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final String STREAM = "返回数据流";
     private static final String[] STREAM_LINES = IntStream.range(0, 10).mapToObj(i -> "数据流 #" + i).toArray(String[]::new);
     /** The method the page calls, on its method socket {@code /ws/chat.Chat/BidStream}. */
@@ -113,8 +107,7 @@ class ChatPageIT {
     /** Authentication is off, as by default; a token the page sends still names the caller. */
     @RegisterExtension
     static final Pair pair = Pair.perClass(TestTokens.verificationOptions().toArray(String[]::new));
-    static Playwright playwright;
-    static Browser browser;
+    static Chromium chromium;
 
     private BrowserContext context;
     private final List<String> sentFrames = new CopyOnWriteArrayList<>();
@@ -123,26 +116,13 @@ class ChatPageIT {
 
     @BeforeAll
     static void startABrowser() {
-        if (!Files.isExecutable(CHROMIUM)) {
-            String missing = CHROMIUM + " is missing: the browser tests need Debian's chromium package";
-            if (System.getenv("CI") != null) {
-                throw new IllegalStateException(missing);
-            }
-            Assumptions.abort(missing);
-        }
-        PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
-        playwright = Playwright.create();
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(CHROMIUM)
-                .setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+        chromium = Chromium.launch();
     }
 
     @AfterAll
     static void closeTheBrowser() {
-        if (playwright != null) {
-            playwright.close();
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -549,9 +529,7 @@ class ChatPageIT {
     }
 
     private BrowserContext newContext(String locale) {
-        BrowserContext created = browser.newContext(new Browser.NewContextOptions()
-                .setLocale(locale)
-                .setViewportSize(1000, 800));
+        BrowserContext created = chromium.newContext(locale, 1000, 800);
         created.addInitScript(RECORD_SOCKETS);
         return created;
     }

@@ -24,7 +24,6 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,13 +31,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 
 import io.grpcbridge.testing.TestTokens;
 
@@ -48,7 +43,6 @@ import io.grpcbridge.testing.TestTokens;
  */
 class ConsolePageIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     /** Where the tests open the console ({@code /console} redirects there). */
     private static final String CONSOLE_PATH = "console/";
     private static final List<String> METHODS = List.of("chat.Chat/BidStream", "showcase.Showcase/Converse",
@@ -57,8 +51,7 @@ class ConsolePageIT {
     /** Authentication is off, as by default; a token the page sends still names the caller. */
     @RegisterExtension
     static final Pair pair = Pair.perClassWithShowcase(TestTokens.verificationOptions().toArray(String[]::new));
-    static Playwright playwright;
-    static Browser browser;
+    static Chromium chromium;
 
     private BrowserContext context;
     private final List<String> sentFrames = new CopyOnWriteArrayList<>();
@@ -68,26 +61,13 @@ class ConsolePageIT {
 
     @BeforeAll
     static void startABrowser() {
-        if (!Files.isExecutable(CHROMIUM)) {
-            String missing = CHROMIUM + " is missing: the browser tests need Debian's chromium package";
-            if (System.getenv("CI") != null) {
-                throw new IllegalStateException(missing);
-            }
-            Assumptions.abort(missing);
-        }
-        PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
-        playwright = Playwright.create();
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(CHROMIUM)
-                .setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+        chromium = Chromium.launch();
     }
 
     @AfterAll
     static void closeTheBrowser() {
-        if (playwright != null) {
-            playwright.close();
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -436,7 +416,7 @@ class ConsolePageIT {
         for (String url : requested) {
             assertTrue(url.startsWith(origin) || url.startsWith(wsOrigin) || url.startsWith("data:"), "requested " + url);
         }
-        for (String wanted : List.of(CONSOLE_PATH, "console/console.css", "console/console.js", "lib/grpc-ws-bridge.js",
+        for (String wanted : List.of(CONSOLE_PATH, "theme.css", "console/console.css", "console/console.js", "lib/grpc-ws-bridge.js",
                 "bridge/methods")) {
             assertTrue(requested.contains(origin + wanted), wanted + " among " + requested);
         }
@@ -505,9 +485,7 @@ class ConsolePageIT {
     }
 
     private BrowserContext newContext() {
-        BrowserContext created = browser.newContext(new Browser.NewContextOptions()
-                .setLocale("en-US")
-                .setViewportSize(1280, 860));
+        BrowserContext created = chromium.newContext("en-US", 1280, 860);
         created.onRequest(request -> requested.add(request.url()));
         return created;
     }
