@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
+import io.grpc.NameResolverRegistry;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -50,8 +51,9 @@ import io.vertx.core.impl.ContextInternal;
  * {@link RegistryTlsForChannels} and any other {@link ChannelBuilderCustomizer}), {@code plain-text},
  * {@code flow-control-window}, {@code max-inbound-message-size}, {@code max-inbound-metadata-size},
  * {@code keep-alive-time}, {@code keep-alive-timeout}, {@code keep-alive-without-calls},
- * {@code idle-timeout}, {@code override-authority} and {@code user-agent} (not yet Stork's name
- * resolver). Calls pass quarkus-grpc's global client interceptors (tracing, and metrics when
+ * {@code idle-timeout}, {@code override-authority} and {@code user-agent}. With
+ * {@code name-resolver=stork}, {@code host} names a Stork service ({@code quarkus.stork.<host>.*}):
+ * its instances are the backend's replicas ({@link StorkReplicas}), one picked per call. Calls pass quarkus-grpc's global client interceptors (tracing, and metrics when
  * enabled) except the thread hop, which these channels make needless.
  */
 @Startup
@@ -59,8 +61,13 @@ import io.vertx.core.impl.ContextInternal;
 public class BackendChannels {
 
     private static final Logger LOG = Logger.getLogger(BackendChannels.class);
+    private static final String STORK = "stork";
     /** quarkus-grpc's default for a client's HTTP/2 window: 1 MiB. */
     private static final int DEFAULT_FLOW_CONTROL_WINDOW = 1 << 20;
+
+    static {
+        NameResolverRegistry.getDefaultRegistry().register(new StorkReplicas.Provider());
+    }
 
     private final Map<String, Map<EventLoop, ManagedChannel>> byBackend = new LinkedHashMap<>();
 
@@ -124,7 +131,8 @@ public class BackendChannels {
                 .eventLoopGroup(loop)
                 .channelType(NioSocketChannel.class)
                 .directExecutor()
-                .defaultLoadBalancingPolicy(config.loadBalancingPolicy())
+                // Replicas found through Stork: grpc-java's round_robin picks one per call (see StorkReplicas).
+                .defaultLoadBalancingPolicy(isStork(config) ? "round_robin" : config.loadBalancingPolicy())
                 .flowControlWindow(config.flowControlWindow().orElse(DEFAULT_FLOW_CONTROL_WINDOW))
                 .keepAliveWithoutCalls(config.keepAliveWithoutCalls())
                 .disableRetry()
@@ -150,8 +158,15 @@ public class BackendChannels {
         return channel;
     }
 
-    /** As quarkus-grpc forms it: {@code dns:///host:port} by default. */
+    private static boolean isStork(GrpcClientConfiguration config) {
+        return STORK.equalsIgnoreCase(config.nameResolver());
+    }
+
+    /** As quarkus-grpc forms it: {@code dns:///host:port} by default; for Stork, {@code stork-replicas://service}. */
     private static String target(GrpcClientConfiguration config) {
+        if (isStork(config)) {
+            return StorkReplicas.SCHEME + "://" + config.host();
+        }
         int port = LaunchMode.current() == LaunchMode.TEST ? config.testPort().orElse(config.port()) : config.port();
         String resolver = config.nameResolver().split(":")[0];
         String host = "dns".equalsIgnoreCase(resolver) ? "/" + config.host() : config.host();
