@@ -27,14 +27,20 @@ final class ServiceProcess {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String module;
+    private final String host;
     private final int port;
     private final List<String> jvmOptions;
     private final Map<String, String> environment = new HashMap<>();
     private Process process;
 
     private ServiceProcess(String module, List<String> jvmOptions) {
+        this(module, "127.0.0.1", freePort(), jvmOptions);
+    }
+
+    private ServiceProcess(String module, String host, int port, List<String> jvmOptions) {
         this.module = module;
-        this.port = freePort();
+        this.host = host;
+        this.port = port;
         this.jvmOptions = jvmOptions;
     }
 
@@ -50,6 +56,16 @@ final class ServiceProcess {
 
     static ServiceProcess chatService(String... jvmOptions) {
         return new ServiceProcess("chat-service", List.of(jvmOptions));
+    }
+
+    /** A chat-service listening on {@code host:port} (another loopback address, such as 127.0.0.2). */
+    static ServiceProcess chatServiceAt(String host, int port) {
+        return new ServiceProcess("chat-service", host, port, List.of());
+    }
+
+    /** A gateway that finds its backends through its environment alone, as in a container. */
+    static ServiceProcess gatewayConfiguredByEnvironment() {
+        return new ServiceProcess("ws-gateway", List.of());
     }
 
     static ServiceProcess gateway(ServiceProcess chat, String... extraJvmOptions) {
@@ -74,7 +90,7 @@ final class ServiceProcess {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-XX:+UseSerialGC"); // the collector of the README's packaged command and of the JVM images
-        command.add("-Dquarkus.http.host=127.0.0.1");
+        command.add("-Dquarkus.http.host=" + host);
         command.add("-Dquarkus.http.port=" + port);
         command.addAll(jvmOptions);
         command.add("-jar");
@@ -122,11 +138,11 @@ final class ServiceProcess {
     }
 
     URI uri() {
-        return URI.create("http://127.0.0.1:" + port + "/");
+        return URI.create("http://" + host + ":" + port + "/");
     }
 
     URI ws() {
-        return URI.create("ws://127.0.0.1:" + port + "/ws");
+        return URI.create("ws://" + host + ":" + port + "/ws");
     }
 
     long pid() {

@@ -32,7 +32,7 @@ final class StorkReplicas extends NameResolver {
     /** The target scheme of a backend whose {@code name-resolver} is {@code stork}: {@code stork-replicas://<service>}. */
     static final String SCHEME = "stork-replicas";
     private static final Logger LOG = Logger.getLogger(StorkReplicas.class);
-    private static final long REDISCOVERY_PERIOD_SECONDS = 10;
+    private static final long REDISCOVERY_PERIOD_SECONDS = 5;
 
     private final String serviceName;
     private final Args args;
