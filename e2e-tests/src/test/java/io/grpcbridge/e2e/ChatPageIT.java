@@ -21,9 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -107,24 +105,13 @@ class ChatPageIT {
     /** Authentication is off, as by default; a token the page sends still names the caller. */
     @RegisterExtension
     static final Pair pair = Pair.perClass(TestTokens.verificationOptions().toArray(String[]::new));
-    static Chromium chromium;
+    @RegisterExtension
+    static final Chromium chromium = Chromium.perClass();
 
     private BrowserContext context;
     private final List<String> sentFrames = new CopyOnWriteArrayList<>();
     private final List<String> dialogs = new CopyOnWriteArrayList<>();
     private final List<String> pageErrors = new CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void startABrowser() {
-        chromium = Chromium.launch();
-    }
-
-    @AfterAll
-    static void closeTheBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
 
     @AfterEach
     void closeTheContext() {

@@ -42,7 +42,7 @@ class ChatReplicasIT {
                 "-Dquarkus.stork.chat.service-discovery.type=static",
                 "-Dquarkus.stork.chat.service-discovery.address-list=127.0.0.1:" + first.port() + ",127.0.0.1:" + second.port())
                 .start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.answers("/q/health/ready"));
+        gateway.awaitReady();
     }
 
     @AfterAll
@@ -86,8 +86,7 @@ class ChatReplicasIT {
                 assertThat(socket.next()).contains("\"code\":\"UNAVAILABLE\"");
                 assertThat(socket.awaitClose().code()).isEqualTo(1013);
             } else {
-                socket.send("{\"input\":\"still here\"}");
-                assertThat(socket.next(2)).containsExactly("{\"input\":\"still here\"}", "{\"output\":\"服务端返回: still here\"}");
+                socket.roundTrip("still here");
             }
         }
         sockets.removeAll(failed);
@@ -115,9 +114,6 @@ class ChatReplicasIT {
     }
 
     private static TestSocket roundTrip(String text) throws InterruptedException {
-        TestSocket socket = TestSocket.connect(gateway.ws());
-        socket.send("{\"input\":\"" + text + "\"}");
-        assertThat(socket.next(2)).containsExactly("{\"input\":\"" + text + "\"}", "{\"output\":\"服务端返回: " + text + "\"}");
-        return socket;
+        return TestSocket.connect(gateway.ws()).roundTrip(text);
     }
 }

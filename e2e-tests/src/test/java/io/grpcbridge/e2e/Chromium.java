@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
@@ -14,25 +17,29 @@ import com.microsoft.playwright.assertions.PlaywrightAssertions;
 
 /**
  * Debian's Chromium, headless, driven by Playwright: the browser the page tests share, one per test
- * class (launched in {@code @BeforeAll}, closed in {@code @AfterAll}), a fresh context per test.
+ * class ({@code @RegisterExtension static final Chromium chromium = Chromium.perClass();}: launched
+ * before the class's tests, closed after them), a fresh context per test.
  */
-final class Chromium implements AutoCloseable {
+final class Chromium implements BeforeAllCallback, AfterAllCallback {
 
     private static final Path EXECUTABLE = Path.of("/usr/bin/chromium");
 
-    private final Playwright playwright;
-    private final Browser browser;
+    private Playwright playwright;
+    private Browser browser;
 
-    private Chromium(Playwright playwright, Browser browser) {
-        this.playwright = playwright;
-        this.browser = browser;
+    private Chromium() {
+    }
+
+    static Chromium perClass() {
+        return new Chromium();
     }
 
     /**
      * Launches it, with Playwright's assertions waiting up to 15 s. Without the chromium package the
      * test class is skipped, or fails on CI.
      */
-    static Chromium launch() {
+    @Override
+    public void beforeAll(ExtensionContext context) {
         if (!Files.isExecutable(EXECUTABLE)) {
             String missing = EXECUTABLE + " is missing: the browser tests need Debian's chromium package";
             if (System.getenv("CI") != null) {
@@ -41,17 +48,12 @@ final class Chromium implements AutoCloseable {
             Assumptions.abort(missing);
         }
         PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
-        Playwright playwright = Playwright.create();
-        try {
-            return new Chromium(playwright, playwright.chromium().launch(new BrowserType.LaunchOptions()
-                    .setExecutablePath(EXECUTABLE)
-                    .setHeadless(true)
-                    .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                            "--disable-background-networking", "--disable-component-update", "--disable-sync"))));
-        } catch (RuntimeException e) {
-            playwright.close();
-            throw e;
-        }
+        playwright = Playwright.create();
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(EXECUTABLE)
+                .setHeadless(true)
+                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
     }
 
     /** A new context (its own cookies, storage and pages) in {@code locale}, with a viewport of that size. */
@@ -59,9 +61,11 @@ final class Chromium implements AutoCloseable {
         return browser.newContext(new Browser.NewContextOptions().setLocale(locale).setViewportSize(width, height));
     }
 
-    /** Closes the browser and Playwright's driver. */
+    /** Closes the browser and Playwright's driver (also after a launch that failed). */
     @Override
-    public void close() {
-        playwright.close();
+    public void afterAll(ExtensionContext context) {
+        if (playwright != null) {
+            playwright.close();
+        }
     }
 }

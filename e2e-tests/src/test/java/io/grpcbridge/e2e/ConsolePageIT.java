@@ -22,9 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -51,25 +49,14 @@ class ConsolePageIT {
     /** Authentication is off, as by default; a token the page sends still names the caller. */
     @RegisterExtension
     static final Pair pair = Pair.perClassWithShowcase(TestTokens.verificationOptions().toArray(String[]::new));
-    static Chromium chromium;
+    @RegisterExtension
+    static final Chromium chromium = Chromium.perClass();
 
     private BrowserContext context;
     private final List<String> sentFrames = new CopyOnWriteArrayList<>();
     private final List<String> requested = new CopyOnWriteArrayList<>();
     private final List<String> pageErrors = new CopyOnWriteArrayList<>();
     private final List<String> consoleErrors = new CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void startABrowser() {
-        chromium = Chromium.launch();
-    }
-
-    @AfterAll
-    static void closeTheBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
 
     @AfterEach
     void closeTheContext() {

@@ -1,17 +1,13 @@
 package io.grpcbridge.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.grpcbridge.testing.Prometheus;
 import io.grpcbridge.testing.TestSocket;
 
 /**
@@ -33,7 +29,7 @@ class GracefulShutdownIT {
 
         for (TestSocket socket : sockets) {
             socket.read(Long.MAX_VALUE);
-            assertThat(socket.next(11)).containsExactlyElementsOf(streamFrames());
+            assertThat(socket.next(11)).containsExactlyElementsOf(ChatStreams.frames());
             assertThat(socket.awaitClose().code()).isEqualTo(1001);
         }
         assertThat(pair.gateway().exitsWithin(Duration.ofSeconds(15))).isTrue();
@@ -47,7 +43,7 @@ class GracefulShutdownIT {
 
         for (TestSocket socket : sockets) {
             socket.read(Long.MAX_VALUE);
-            assertThat(socket.next(11)).containsExactlyElementsOf(streamFrames());
+            assertThat(socket.next(11)).containsExactlyElementsOf(ChatStreams.frames());
             assertThat(socket.next()).startsWith("{\"error\":{\"code\":\"UNAVAILABLE\"");
             assertThat(socket.awaitClose().code()).isEqualTo(1013);
         }
@@ -55,20 +51,7 @@ class GracefulShutdownIT {
     }
 
     /** Sockets that asked for 返回数据流 and read nothing yet, once chat-service has produced every output. */
-    private List<TestSocket> socketsWithTenOutputsProduced() throws Exception {
-        double producedBefore = Prometheus.sample(pair.chat().uri(), "chat_responses_sent_total");
-        List<TestSocket> sockets = new ArrayList<>();
-        for (int i = 0; i < SOCKETS; i++) {
-            sockets.add(TestSocket.connectWithoutReading(pair.gateway().ws()).send("{\"input\":\"返回数据流\"}"));
-        }
-        await().atMost(Duration.ofSeconds(20))
-                .until(() -> Prometheus.sample(pair.chat().uri(), "chat_responses_sent_total") - producedBefore == SOCKETS * 10);
-        return sockets;
-    }
-
-    private static List<String> streamFrames() {
-        List<String> frames = new ArrayList<>(List.of("{\"input\":\"返回数据流\"}"));
-        IntStream.range(0, 10).forEach(i -> frames.add("{\"output\":\"数据流 #" + i + "\"}"));
-        return frames;
+    private List<TestSocket> socketsWithTenOutputsProduced() {
+        return ChatStreams.openUnread(SOCKETS, pair.gateway()::ws, pair.chat());
     }
 }

@@ -30,8 +30,11 @@ class KubernetesManifestsIT {
     @RegisterExtension
     static final Pair pair = Pair.perClass();
 
-    private final KubernetesManifest chat = KubernetesManifest.of("chat-service");
-    private final KubernetesManifest gateway = KubernetesManifest.of("ws-gateway");
+    private static final KubernetesManifest chat = KubernetesManifest.of("chat-service");
+    private static final KubernetesManifest gateway = KubernetesManifest.of("ws-gateway");
+    /** The gateway's environment as a pod in namespace team-a gets it. */
+    private static final Map<String, String> gatewayEnvironment = gateway.environment("ws-gateway",
+            Map.of("metadata.namespace", "team-a"));
 
     @Test
     void eachModuleIsADeploymentAndAServiceAndNothingThatNeedsACustomResource() {
@@ -62,9 +65,7 @@ class KubernetesManifestsIT {
 
     @Test
     void theGatewayLooksUpChatServicesHeadlessServiceInItsOwnNamespace() {
-        Map<String, String> environment = gateway.environment("ws-gateway", Map.of("metadata.namespace", "team-a"));
-
-        assertThat(environment)
+        assertThat(gatewayEnvironment)
                 .containsEntry("QUARKUS_GRPC_CLIENTS_CHAT_NAME_RESOLVER", "stork")
                 .containsEntry("QUARKUS_STORK_CHAT_SERVICE_DISCOVERY_TYPE", "dns")
                 .containsEntry("QUARKUS_STORK_CHAT_SERVICE_DISCOVERY_RECORD_TYPE", "A")
@@ -92,13 +93,12 @@ class KubernetesManifestsIT {
     void theGatewaysMemoryIsTheMeasuredModels() {
         Node resources = gateway.container("ws-gateway").node("resources");
         ComposeService measured = ComposeService.of("ws-gateway", "docker-compose.yml", "docker-compose.jvm.yml");
-        Map<String, String> environment = gateway.environment("ws-gateway", Map.of("metadata.namespace", "team-a"));
 
         assertThat(mebibytes(resources.text("limits", "memory")) << 20).isEqualTo(measured.memLimitBytes());
         assertThat(resources.text("requests", "memory")).isEqualTo(resources.text("limits", "memory"));
-        assertThat(environment.get("GATEWAY_UPGRADE_MAX_CONNECTIONS"))
+        assertThat(gatewayEnvironment.get("GATEWAY_UPGRADE_MAX_CONNECTIONS"))
                 .isEqualTo(measured.environment().get("GATEWAY_UPGRADE_MAX_CONNECTIONS"));
-        assertThat(environment.get("GATEWAY_MEMORY_BUDGET_BYTES"))
+        assertThat(gatewayEnvironment.get("GATEWAY_MEMORY_BUDGET_BYTES"))
                 .isEqualTo(measured.environment().get("GATEWAY_MEMORY_BUDGET_BYTES"));
         assertThat(chat.container("chat-service").text("resources", "limits", "memory")).isNotBlank();
     }
@@ -106,8 +106,7 @@ class KubernetesManifestsIT {
     @Test
     void aStoppingGatewayHasTimeToLeaveTheServiceAndDrainItsSockets() {
         Node pod = gateway.resource("Deployment", "ws-gateway").node("spec", "template", "spec");
-        Duration drain = Duration.parse("PT" + gateway.environment("ws-gateway", Map.of("metadata.namespace", "x"))
-                .get("GATEWAY_SHUTDOWN_DRAIN_TIMEOUT"));
+        Duration drain = Duration.parse("PT" + gatewayEnvironment.get("GATEWAY_SHUTDOWN_DRAIN_TIMEOUT"));
         int preStop = preStopSeconds(gateway, "ws-gateway");
 
         assertThat(preStop).isPositive();
@@ -118,8 +117,7 @@ class KubernetesManifestsIT {
     @Test
     void aStoppingReplicaGetsNoNewCallBeforeItsShutdownAndFinishesWithinTheGrace() throws IOException {
         Node pod = chat.resource("Deployment", "chat-service").node("spec", "template", "spec");
-        Duration refresh = Duration.parse("PT" + gateway.environment("ws-gateway", Map.of("metadata.namespace", "x"))
-                .get("QUARKUS_STORK_CHAT_SERVICE_DISCOVERY_REFRESH_PERIOD"));
+        Duration refresh = Duration.parse("PT" + gatewayEnvironment.get("QUARKUS_STORK_CHAT_SERVICE_DISCOVERY_REFRESH_PERIOD"));
         Duration shutdown = Duration.parse("PT" + chatServiceProperty("quarkus.shutdown.timeout"));
         int preStop = preStopSeconds(chat, "chat-service");
 

@@ -13,7 +13,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,8 +85,7 @@ class NginxFrontIT {
         List<TestSocket> sockets = new ArrayList<>();
         for (int i = 0; i < SOCKETS; i++) {
             TestSocket socket = connect(clientId());
-            socket.send("{\"input\":\"hi\"}");
-            assertThat(socket.next(2)).containsExactly("{\"input\":\"hi\"}", "{\"output\":\"服务端返回: hi\"}");
+            socket.roundTrip("hi");
             sockets.add(socket);
         }
         double onFirst = connections(first);
@@ -109,8 +107,7 @@ class NginxFrontIT {
         String proxied = clientId();
         TestSocket socket = TestSocket.connectWithHeaders(nginx.ws("/ws?client=" + proxied),
                 Map.of("Origin", nginx.origin(), "X-Forwarded-For", FORGED));
-        socket.send("{\"input\":\"hi\"}");
-        assertThat(socket.next(2)).containsExactly("{\"input\":\"hi\"}", "{\"output\":\"服务端返回: hi\"}");
+        socket.roundTrip("hi");
         String proxiedFrom = openedFrom(proxied);
 
         // Straight to a gateway, from an address that is not a trusted proxy: its X-Forwarded-For is ignored.
@@ -150,15 +147,8 @@ class NginxFrontIT {
     @Order(3)
     void aGatewayStoppedWithSigtermDrainsItsSocketsWhileNginxSendsNewOnesToTheOther() throws Exception {
         List<String> clients = new ArrayList<>();
-        double producedBefore = Prometheus.sample(chat.uri(), "chat_responses_sent_total");
-        List<TestSocket> streaming = new ArrayList<>();
-        for (int i = 0; i < SOCKETS; i++) {
-            streaming.add(TestSocket.connectWithoutReading(nginx.ws("/ws?client=" + clientId(clients)))
-                    .send("{\"input\":\"返回数据流\"}"));
-        }
         // Every output is produced and on its way; none is read yet.
-        await().atMost(Duration.ofSeconds(20))
-                .until(() -> Prometheus.sample(chat.uri(), "chat_responses_sent_total") - producedBefore == SOCKETS * 10);
+        List<TestSocket> streaming = ChatStreams.openUnread(SOCKETS, () -> nginx.ws("/ws?client=" + clientId(clients)), chat);
         int onFirst = (int) connections(first);
         int onSecond = (int) connections(second);
         assertThat(onFirst).isPositive();
@@ -169,7 +159,7 @@ class NginxFrontIT {
 
         streaming.forEach(socket -> socket.read(Long.MAX_VALUE));
         for (TestSocket socket : streaming) {
-            assertThat(socket.next(11)).containsExactlyElementsOf(streamFrames());
+            assertThat(socket.next(11)).containsExactlyElementsOf(ChatStreams.frames());
         }
         // The first gateway's sockets close 1001 after their outputs; the second's stay open.
         await().atMost(Duration.ofSeconds(20)).until(() -> streaming.stream().filter(s -> s.closed.isDone()).count() >= onFirst);
@@ -178,8 +168,7 @@ class NginxFrontIT {
         assertThat(drained).allSatisfy(s -> assertThat(s.awaitClose().code()).isEqualTo(1001));
         assertThat(kept).hasSize(onSecond);
         for (TestSocket socket : kept) {
-            socket.send("{\"input\":\"hi\"}");
-            assertThat(socket.next(2)).containsExactly("{\"input\":\"hi\"}", "{\"output\":\"服务端返回: hi\"}");
+            socket.roundTrip("hi");
         }
 
         // While the first gateway still answers upgrades with 503, new sockets through nginx all open, on the second.
@@ -220,8 +209,7 @@ class NginxFrontIT {
         List<TestSocket> sockets = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             TestSocket socket = connect(clientId(clients));
-            socket.send("{\"input\":\"hi\"}");
-            assertThat(socket.next(2)).containsExactly("{\"input\":\"hi\"}", "{\"output\":\"服务端返回: hi\"}");
+            socket.roundTrip("hi");
             sockets.add(socket);
         }
         return sockets;
@@ -269,11 +257,5 @@ class NginxFrontIT {
         return nginx.accessLog().stream()
                 .filter(line -> requests.stream().anyMatch(line::contains))
                 .toList();
-    }
-
-    private static List<String> streamFrames() {
-        List<String> frames = new ArrayList<>(List.of("{\"input\":\"返回数据流\"}"));
-        IntStream.range(0, 10).forEach(i -> frames.add("{\"output\":\"数据流 #" + i + "\"}"));
-        return frames;
     }
 }

@@ -108,7 +108,7 @@ final class Pair implements BeforeAllCallback, AfterAllCallback, BeforeEachCallb
         gateway = ServiceProcess.gateway(chat, options.toArray(String[]::new)).start();
         if (withShowcase) {
             // The showcase's descriptors come from its reflection, asked once the gateway runs: ready means loaded.
-            await().atMost(Duration.ofSeconds(30)).until(() -> gateway.answers("/q/health/ready"));
+            gateway.awaitReady();
         }
     }
 

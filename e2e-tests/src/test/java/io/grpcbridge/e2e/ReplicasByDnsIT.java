@@ -63,9 +63,7 @@ class ReplicasByDnsIT {
             gateway.start();
         }
         System.out.printf("replicas by DNS: names %s, port %d%n", gateways.values(), port);
-        for (ServiceProcess gateway : gateways.keySet()) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> gateway.answers("/q/health/ready"));
-        }
+        gateways.keySet().forEach(ServiceProcess::awaitReady);
     }
 
     @AfterAll
@@ -145,8 +143,7 @@ class ReplicasByDnsIT {
         assertThat(responsesSent(leaving)).isEqualTo(settled);
 
         for (TestSocket socket : sockets) {
-            socket.send("{\"input\":\"still here\"}");
-            assertThat(socket.next(2)).containsExactly("{\"input\":\"still here\"}", "{\"output\":\"服务端返回: still here\"}");
+            socket.roundTrip("still here");
         }
         assertThat(responsesSent(leaving)).isEqualTo(settled + open);
         System.out.printf("replicas by DNS: the replica taken out of the name got no new call from %d ms after on; it got"
@@ -186,9 +183,6 @@ class ReplicasByDnsIT {
     }
 
     private static TestSocket roundTrip(ServiceProcess gateway, String text) throws InterruptedException {
-        TestSocket socket = TestSocket.connect(gateway.ws());
-        socket.send("{\"input\":\"" + text + "\"}");
-        assertThat(socket.next(2)).containsExactly("{\"input\":\"" + text + "\"}", "{\"output\":\"服务端返回: " + text + "\"}");
-        return socket;
+        return TestSocket.connect(gateway.ws()).roundTrip(text);
     }
 }

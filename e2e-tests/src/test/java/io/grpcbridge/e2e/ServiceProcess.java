@@ -81,7 +81,7 @@ final class ServiceProcess {
         return new ServiceProcess("ws-gateway", options);
     }
 
-    /** Starts the process and returns once its readiness check answers UP. */
+    /** Starts the process and returns once it is live ({@code /q/health/live} answers UP); see {@link #awaitReady()}. */
     ServiceProcess start() {
         Path jar = Path.of(System.getProperty("project.root", ".."), module, "target", "quarkus-app", "quarkus-run.jar");
         if (!Files.exists(jar)) {
@@ -108,6 +108,12 @@ final class ServiceProcess {
         }
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> process.isAlive() && answers("/q/health/live"));
+        return this;
+    }
+
+    /** Waits until the started process's readiness check answers UP (a gateway: its backends are reachable). */
+    ServiceProcess awaitReady() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> answers("/q/health/ready"));
         return this;
     }
 

@@ -111,6 +111,16 @@ public final class TestSocket implements WebSocket.Listener {
         return this;
     }
 
+    /**
+     * One chat round trip in protocol v1: sends {@code {"input":text}} and checks that the echo and
+     * chat-service's answer, {@code 服务端返回: text}, come back, in that order.
+     */
+    public TestSocket roundTrip(String text) throws InterruptedException {
+        send("{\"input\":\"" + text + "\"}");
+        assertThat(next(2)).containsExactly("{\"input\":\"" + text + "\"}", "{\"output\":\"服务端返回: " + text + "\"}");
+        return this;
+    }
+
     public void read(long frameCount) {
         socket.request(frameCount);
     }
@@ -136,6 +146,17 @@ public final class TestSocket implements WebSocket.Listener {
             received.add(next());
         }
         return received;
+    }
+
+    /** Adds every frame to {@code into} until the socket closes, and returns the close. */
+    public Closed drain(List<String> into) throws InterruptedException {
+        while (!closed.isDone() || !frames.isEmpty()) {
+            String frame = frames.poll(100, TimeUnit.MILLISECONDS);
+            if (frame != null) {
+                into.add(frame);
+            }
+        }
+        return awaitClose();
     }
 
     public Closed awaitClose() {

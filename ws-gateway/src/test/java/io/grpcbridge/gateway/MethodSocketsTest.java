@@ -177,7 +177,7 @@ class MethodSocketsTest {
         socket.send("{\"message\":{\"count\":1000}}", "{\"message\":{\"count\":2}}", "{\"end\":true}");
 
         List<String> frames = new ArrayList<>();
-        TestSocket.Closed closed = drain(socket, frames);
+        TestSocket.Closed closed = socket.drain(frames);
         assertThat(frames).filteredOn(frame -> frame.startsWith("{\"message\":")).hasSize(1000);
         assertThat(frames).filteredOn(frame -> frame.startsWith("{\"error\":")).singleElement()
                 .satisfies(frame -> assertThat(errorMessage(frame))
@@ -241,17 +241,6 @@ class MethodSocketsTest {
 
     private TestSocket open(String method) {
         return TestSocket.connect(root.resolve("/ws/" + method));
-    }
-
-    /** Every frame until the socket closes, and the close. */
-    static TestSocket.Closed drain(TestSocket socket, List<String> into) throws InterruptedException {
-        while (!socket.closed.isDone() || !socket.frames.isEmpty()) {
-            String frame = socket.frames.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
-            if (frame != null) {
-                into.add(frame);
-            }
-        }
-        return socket.awaitClose();
     }
 
     static JsonElement json(String text) {

@@ -47,7 +47,7 @@ class ShowcaseFlowControlTest {
 
         socket.read(Long.MAX_VALUE);
         List<String> frames = new ArrayList<>();
-        TestSocket.Closed closed = MethodSocketsTest.drain(socket, frames);
+        TestSocket.Closed closed = socket.drain(frames);
         List<String> ticks = frames.stream().filter(frame -> frame.startsWith("{\"message\":")).toList();
         assertThat(ticks).hasSize(count);
         for (int i = 0; i < count; i++) {
@@ -73,7 +73,7 @@ class ShowcaseFlowControlTest {
                 }
             }
             List<String> frames = new ArrayList<>();
-            TestSocket.Closed closed = MethodSocketsTest.drain(socket, frames);
+            TestSocket.Closed closed = socket.drain(frames);
             long received = ShowcaseBackend.server.service().numbersReceived() - before;
             System.out.printf("flooding client, client streaming: %d sent before the close, %d taken by the service%n",
                     sent, received);
