@@ -9,10 +9,10 @@ import java.util.stream.Collectors;
 
 import jakarta.inject.Singleton;
 
-import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.Message;
 
 import io.grpc.CallOptions;
+import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.smallrye.mutiny.Multi;
@@ -47,10 +47,11 @@ public class BackendCalls {
         if (deadline.isPresent()) {
             options = options.withDeadlineAfter(deadline.get().toMillis(), TimeUnit.MILLISECONDS);
         }
-        ClientCall<DynamicMessage, DynamicMessage> call = channels.forCurrentEventLoop(method.backend())
-                .newCall(method.grpc(), options);
+        Channel channel = channels.forCurrentEventLoop(method.backend());
+        CallOptions callOptions = options;
         // The inputs are the method's DynamicMessages (its frame format parses them from its descriptor).
-        return (Multi) FlowControlledClientCall.call(() -> (ClientCall) call, method.kind().clientSendsOneMessage(),
+        return (Multi) FlowControlledClientCall.call(() -> (ClientCall) channel.newCall(method.grpc(), callOptions),
+                method.kind().clientSendsOneMessage(),
                 metadata == null ? new Metadata() : metadata, requests, watcher);
     }
 }

@@ -6,7 +6,6 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
@@ -107,10 +106,6 @@ public class BackendChannels {
     /** Every channel of {@code backend}. */
     Collection<ManagedChannel> of(String backend) {
         return byBackend.get(backend).values();
-    }
-
-    Set<String> backends() {
-        return byBackend.keySet();
     }
 
     @PreDestroy

@@ -1,6 +1,7 @@
 package io.grpcbridge.gateway;
 
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import jakarta.inject.Singleton;
@@ -15,8 +16,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
- * What every socket endpoint does with its sockets ({@link ChatWebSocket} on {@code /ws},
- * {@link MethodWebSocket} on {@code /ws/package.Service/Method}): each socket gets its own
+ * What every socket endpoint ({@link BridgeEndpoint}: {@link ChatWebSocket} on {@code /ws},
+ * {@link MethodWebSocket} on {@code /ws/package.Service/Method}) does with its sockets: each gets its own
  * {@link StreamBridge}, which does the work, around a call of the method its upgrade was admitted
  * for ({@link UpgradeGuard#METHOD}). Every callback runs on the socket's event loop and returns at
  * once, so frames never wait in websockets-next's inbound queue, which has no bound in Quarkus 3.34.2.
@@ -40,9 +41,10 @@ public class BridgeSockets {
         this.shared = new StreamBridge.Shared(limits, metrics, budget, System::nanoTime);
     }
 
-    /** Opens the socket's bridge and starts its call of the admitted method, framed by {@code frames}. */
-    void open(WebSocketConnection connection, FrameFormat frames) {
+    /** Opens the socket's bridge and starts its call of the admitted method, framed as {@code framing} says. */
+    void open(WebSocketConnection connection, Function<BridgedMethod, FrameFormat> framing) {
         BridgedMethod method = connection.userData().get(UpgradeGuard.METHOD);
+        FrameFormat frames = framing.apply(method);
         TcpConnection tcp = connection.userData().get(UpgradeGuard.TCP);
         tcp.dropWhenSilentFor(limits.peerTimeout(), metrics::peerSilent);
         tcp.compactFrameDecoder();

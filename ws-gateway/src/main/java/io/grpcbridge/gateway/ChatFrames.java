@@ -41,7 +41,7 @@ final class ChatFrames implements FrameFormat {
 
     @Override
     public String error(String code, String message) {
-        return codec.error(code, message);
+        return FrameCodec.error(code, message);
     }
 
     @Override

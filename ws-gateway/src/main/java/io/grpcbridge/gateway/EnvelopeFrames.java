@@ -70,10 +70,7 @@ final class EnvelopeFrames implements FrameFormat {
 
     @Override
     public String error(String code, String message) {
-        JsonObject error = new JsonObject();
-        error.addProperty("code", code);
-        error.addProperty("message", message);
-        return wrap("error", error);
+        return FrameCodec.error(code, message);
     }
 
     @Override

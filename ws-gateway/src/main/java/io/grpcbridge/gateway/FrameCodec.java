@@ -129,7 +129,8 @@ public final class FrameCodec<I extends Message> {
         return bytes;
     }
 
-    public String error(String code, String message) {
+    /** The error frame of both frame formats: {@code {"error":{"code":…,"message":…}}}. */
+    static String error(String code, String message) {
         JsonObject error = new JsonObject();
         error.addProperty("code", code);
         error.addProperty("message", message);

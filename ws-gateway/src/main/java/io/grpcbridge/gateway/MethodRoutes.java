@@ -41,8 +41,7 @@ public class MethodRoutes {
     }
 
     private void refuseUnknownMethod(RoutingContext context) {
-        String name = context.pathParam("service") + "/" + context.pathParam("method");
-        if (catalog.lookup(name) instanceof MethodCatalog.NotExposed notExposed) {
+        if (catalog.lookup(UpgradeGuard.methodOf(context.request().path())) instanceof MethodCatalog.NotExposed notExposed) {
             context.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8")
                     .end(notExposed.reason() + "\n");
         } else {

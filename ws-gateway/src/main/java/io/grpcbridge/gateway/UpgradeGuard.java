@@ -80,10 +80,12 @@ public class UpgradeGuard implements HttpUpgradeCheck {
             return refuse(503, retryAfter);
         }
         MethodCatalog.Lookup lookup = catalog.lookup(methodOf(request.path()));
+        if (lookup instanceof MethodCatalog.NotLoaded) {
+            return refuse(503, retryAfter);
+        }
         if (!(lookup instanceof MethodCatalog.Found found)) {
             // MethodRoutes answers an unknown method with 404 and its reason before the upgrade gets here.
-            return refuse(lookup instanceof MethodCatalog.NotLoaded ? 503 : 404,
-                    lookup instanceof MethodCatalog.NotLoaded ? retryAfter : null);
+            return refuse(404, null);
         }
         BridgedMethod method = found.method();
         ConnectionSlots.Slot slot = slots.reserve().orElse(null);
