@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -209,7 +210,7 @@ class ConsolePageIT {
         ConsolePage console = open();
         console.choose("showcase.Showcase/Sum");
         assertThat(console.methodKind).hasText("client streaming");
-        assertThat(console.editor).hasValue("{\n  \"value\": \"0\"\n}");
+        assertThat(console.editor).hasValue("{\n  \"value\": \"0\",\n  \"padding\": \"\"\n}");
 
         console.openCall();
         console.send("{\"value\": \"2\"}");
@@ -439,6 +440,40 @@ class ConsolePageIT {
         page.navigate(pair.gateway().uri() + "console");
         assertThat(page).hasURL(pair.gateway().uri() + "console/");
         assertThat(new ConsolePage(page).methods()).hasCount(METHODS.size());
+    }
+
+    @Test
+    void aPageThatSendsAsFastAsTheLibraryLetsItIsSlowedByASlowMethodAndEveryMessageArrives() {
+        pair.showcase().service().setSumDelay(Duration.ofNanos(200_000));
+        try {
+            ConsolePage console = open("", false);
+            // 20,000 numbers of 1 KB into Sum, each send awaited as the library's README shows.
+            @SuppressWarnings("unchecked")
+            Map<String, Object> result = (Map<String, Object>) console.page.evaluate("""
+                    async () => {
+                      const { openCall } = await import("/lib/grpc-ws-bridge.js");
+                      const call = openCall("showcase.Showcase/Sum");
+                      const padding = "p".repeat(1000);
+                      let mostBuffered = 0;
+                      for (let i = 1; i <= 20000; i++) {
+                        await call.send({ value: i, padding });
+                        mostBuffered = Math.max(mostBuffered, call.bufferedAmount);
+                      }
+                      call.end();
+                      const totals = [];
+                      for await (const total of call) totals.push(total);
+                      const status = await call.status;
+                      return { totals: JSON.stringify(totals), code: status.code, closeCode: status.closeCode, mostBuffered };
+                    }""");
+
+            assertEquals("[{\"sum\":\"200010000\",\"count\":\"20000\",\"ascending\":true}]", result.get("totals"));
+            assertEquals("OK", result.get("code"));
+            assertEquals(1000, ((Number) result.get("closeCode")).intValue());
+            assertTrue(((Number) result.get("mostBuffered")).longValue() > 0,
+                    "bufferedAmount rose: the gateway stopped reading while the method was behind");
+        } finally {
+            pair.showcase().service().setSumDelay(Duration.ZERO);
+        }
     }
 
     private ConsolePage open() {

@@ -14,13 +14,16 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 import io.grpcbridge.testing.Prometheus;
+import io.grpcbridge.testing.RawWebSocket;
 import io.grpcbridge.testing.TestSocket;
 
 /**
  * The gateway's memory model (docs/operations.md#memory-model), measured on the packaged gateway
  * at the heap its JVM container gives it, and the JVM compose file's sizing checked against it:
  * base + max-connections x per-socket + 2 x budget + Netty's buffers must fit both the heap and
- * the container's mem_limit.
+ * the container's mem_limit. The idle sockets are opened as browsers open them: offering
+ * permessage-deflate, and each has made a round trip with a compressed input, so that whatever
+ * compression keeps per socket is counted.
  */
 class MemoryModelIT {
 
@@ -40,7 +43,7 @@ class MemoryModelIT {
         ServiceProcess chat = ServiceProcess.chatService().start();
         ServiceProcess gateway = ServiceProcess.gateway(chat, "-Xmx" + (heapLimit >> 20) + "m",
                 "-Dgateway.upgrade.max-connections=" + maxConnections, "-Dgateway.memory.budget-bytes=" + budget).start();
-        List<TestSocket> sockets = new ArrayList<>();
+        List<RawWebSocket> sockets = new ArrayList<>();
         try {
             TestSocket warm = TestSocket.connect(gateway.ws());
             for (int i = 0; i < 200; i++) {
@@ -51,7 +54,12 @@ class MemoryModelIT {
             long baseRss = gateway.rssBytes();
 
             for (int i = 0; i < IDLE_SOCKETS; i++) {
-                sockets.add(TestSocket.connect(gateway.ws()));
+                RawWebSocket socket = RawWebSocket.connectCompressing(gateway.ws(), 0);
+                sockets.add(socket);
+                assertThat(socket.compressing()).isTrue();
+                socket.sendText("{\"input\":\"idle " + i + "\"}");
+                assertThat(socket.next().text()).isEqualTo("{\"input\":\"idle " + i + "\"}");
+                assertThat(socket.next().text()).isEqualTo("{\"output\":\"服务端返回: idle " + i + "\"}");
             }
             // The gauge is raised in @OnOpen, which may run after the client has its 101.
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
@@ -61,7 +69,7 @@ class MemoryModelIT {
 
             long heapModel = baseHeap + maxConnections * heapPerSocket + 2 * budget;
             long rssModel = baseRss + maxConnections * rssPerSocket + 2 * budget + NETTY_ALLOWANCE;
-            System.out.printf("memory model at -Xmx%dm: base heap %d MiB, RSS %d MiB; per idle socket %d KiB heap, "
+            System.out.printf("memory model at -Xmx%dm: base heap %d MiB, RSS %d MiB; per idle compressing socket %d KiB heap, "
                     + "%d KiB RSS; with %d sockets and a budget of %d MiB: heap %d of %d MiB, RSS %d of %d MiB%n",
                     heapLimit >> 20, baseHeap >> 20, baseRss >> 20, heapPerSocket >> 10, rssPerSocket >> 10,
                     maxConnections, budget >> 20, heapModel >> 20, heapLimit >> 20, rssModel >> 20,
@@ -71,7 +79,9 @@ class MemoryModelIT {
             assertThat(heapModel).as("heap the model needs").isLessThan((long) (heapLimit * HEAP_FILL));
             assertThat(rssModel).as("memory the model needs").isLessThan(container.memLimitBytes());
         } finally {
-            sockets.forEach(TestSocket::abort);
+            for (RawWebSocket socket : sockets) {
+                socket.close();
+            }
             gateway.stop();
             chat.stop();
         }

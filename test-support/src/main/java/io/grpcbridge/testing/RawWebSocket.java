@@ -9,20 +9,32 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
 /**
  * A WebSocket client over a plain socket that sends any frame, including ones a well-behaved
- * client library refuses to send (invalid UTF-8 in a text frame, one huge unfragmented frame).
- * For fuzzing the gateway; blocking, one thread.
+ * client library refuses to send (invalid UTF-8 in a text frame, one huge unfragmented frame, a
+ * compressed frame that inflates to megabytes). It can offer permessage-deflate as browsers do
+ * ({@link #connectCompressing}): its messages are then compressed with context takeover, so that
+ * a repeated message shrinks to a few bytes on the wire. Blocking: one thread sends, another may
+ * read.
  */
 public final class RawWebSocket implements AutoCloseable {
 
     public static final int TEXT = 1;
     public static final int BINARY = 2;
+    public static final int CONTINUATION = 0;
     public static final int CLOSE = 8;
+    /** What every browser offers. */
+    public static final String DEFLATE_OFFER = "permessage-deflate; client_max_window_bits";
+    private static final byte[] DEFLATE_TAIL = { 0, 0, (byte) 0xff, (byte) 0xff };
 
     /** One frame from the server: its opcode and payload. */
     public record Frame(int opcode, byte[] payload) {
@@ -39,6 +51,12 @@ public final class RawWebSocket implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
     private final DataInputStream in;
+    /** The compressor of this client's messages once permessage-deflate is agreed (null: not agreed). */
+    private Deflater deflater;
+    /** The server asked for client_no_context_takeover: each message is compressed on its own. */
+    private boolean noContextTakeover;
+    /** What the server's compressed messages are inflated with. */
+    private Inflater inflater;
 
     private RawWebSocket(Socket socket) throws IOException {
         this.socket = socket;
@@ -64,14 +82,78 @@ public final class RawWebSocket implements AutoCloseable {
         return upgrade(socket, uri);
     }
 
+    /**
+     * Opens {@code uri} offering permessage-deflate as a browser does; {@link #compressing()} says
+     * whether the server agreed. {@code receiveBufferBytes} as in {@link #connect(URI, int)} (0: the
+     * system's).
+     */
+    public static RawWebSocket connectCompressing(URI uri, int receiveBufferBytes) throws IOException {
+        Socket socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
+        socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()));
+        RawWebSocket ws = upgrade(socket, uri, Map.of("Sec-WebSocket-Extensions", DEFLATE_OFFER));
+        return ws;
+    }
+
     private static RawWebSocket upgrade(Socket socket, URI uri) throws IOException {
+        return upgrade(socket, uri, Map.of());
+    }
+
+    private static RawWebSocket upgrade(Socket socket, URI uri, Map<String, String> headers) throws IOException {
         RawWebSocket ws = new RawWebSocket(socket);
-        String status = ws.handshake(uri, uri.getHost() + ":" + uri.getPort(), Map.of());
-        if (!status.startsWith("HTTP/1.1 101")) {
+        String head = ws.handshake(uri, uri.getHost() + ":" + uri.getPort(), headers);
+        if (!head.startsWith("HTTP/1.1 101")) {
             ws.close();
-            throw new IOException("handshake refused: " + status);
+            throw new IOException("handshake refused: " + head);
+        }
+        String lowerCase = head.toLowerCase(Locale.ROOT);
+        if (lowerCase.contains("sec-websocket-extensions: permessage-deflate")) {
+            ws.deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+            ws.inflater = new Inflater(true);
+            ws.noContextTakeover = lowerCase.contains("client_no_context_takeover");
         }
         return ws;
+    }
+
+    /** Whether the server agreed to permessage-deflate: {@link #sendText} then compresses. */
+    public boolean compressing() {
+        return deflater != null;
+    }
+
+    /** Sends {@code text} as one text message, compressed when the server agreed to it. */
+    public void sendText(String text) throws IOException {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        if (deflater == null) {
+            send(TEXT, payload);
+        } else {
+            sendFrame(true, true, TEXT, deflate(payload));
+        }
+    }
+
+    /**
+     * {@code payload} compressed as one permessage-deflate message with this client's compressor
+     * (its context carries over to the next message, as a browser's does, unless the server asked
+     * for client_no_context_takeover); the caller must send it with RSV1 set, in one frame or split
+     * over continuation frames.
+     */
+    public byte[] deflate(byte[] payload) {
+        if (deflater == null) {
+            throw new IllegalStateException("permessage-deflate was not agreed");
+        }
+        if (noContextTakeover) {
+            deflater.reset();
+        }
+        deflater.setInput(payload);
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream(payload.length / 4 + 16);
+        byte[] chunk = new byte[8192];
+        int n;
+        while ((n = deflater.deflate(chunk, 0, chunk.length, Deflater.SYNC_FLUSH)) > 0) {
+            compressed.write(chunk, 0, n);
+        }
+        byte[] all = compressed.toByteArray();
+        return Arrays.copyOf(all, all.length - DEFLATE_TAIL.length); // RFC 7692: without 00 00 ff ff
     }
 
     /**
@@ -102,10 +184,15 @@ public final class RawWebSocket implements AutoCloseable {
         return readHttpHead();
     }
 
-    /** Sends one final, masked frame. */
+    /** Sends one final, masked, uncompressed frame. */
     public void send(int opcode, byte[] payload) throws IOException {
+        sendFrame(true, false, opcode, payload);
+    }
+
+    /** Sends one masked frame: {@code fin} ends a message, {@code rsv1} marks its first frame compressed. */
+    public void sendFrame(boolean fin, boolean rsv1, int opcode, byte[] payload) throws IOException {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write(0x80 | opcode);
+        frame.write((fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode);
         if (payload.length < 126) {
             frame.write(0x80 | payload.length);
         } else if (payload.length < 65_536) {
@@ -128,7 +215,10 @@ public final class RawWebSocket implements AutoCloseable {
         out.flush();
     }
 
-    /** The next data or close frame (pings are skipped); null when the connection ended without one. */
+    /**
+     * The next data message (inflated when the server compressed it; unfragmented, as the gateway
+     * sends) or close frame (pings are skipped); null when the connection ended without one.
+     */
     public Frame next() throws IOException {
         while (true) {
             int first = in.read();
@@ -136,6 +226,7 @@ public final class RawWebSocket implements AutoCloseable {
                 return null;
             }
             int opcode = first & 0x0f;
+            boolean compressed = (first & 0x40) != 0;
             long length = in.readUnsignedByte() & 0x7f;
             if (length == 126) {
                 length = in.readUnsignedShort();
@@ -145,7 +236,7 @@ public final class RawWebSocket implements AutoCloseable {
             byte[] payload = new byte[(int) length];
             in.readFully(payload);
             if (opcode == TEXT || opcode == BINARY || opcode == CLOSE) {
-                return new Frame(opcode, payload);
+                return new Frame(opcode, compressed ? inflate(payload) : payload);
             }
         }
     }
@@ -153,6 +244,32 @@ public final class RawWebSocket implements AutoCloseable {
     @Override
     public void close() throws IOException {
         socket.close();
+    }
+
+    /** A message the server compressed; the gateway compresses each on its own (server_no_context_takeover). */
+    private byte[] inflate(byte[] payload) throws IOException {
+        inflater.reset();
+        inflater.setInput(payload);
+        ByteArrayOutputStream plain = new ByteArrayOutputStream(payload.length * 4);
+        byte[] chunk = new byte[8192];
+        try {
+            boolean tailGiven = false;
+            while (true) {
+                int n = inflater.inflate(chunk);
+                plain.write(chunk, 0, n);
+                if (n == 0 && inflater.needsInput()) {
+                    if (tailGiven) {
+                        return plain.toByteArray();
+                    }
+                    inflater.setInput(DEFLATE_TAIL);
+                    tailGiven = true;
+                } else if (inflater.finished()) {
+                    return plain.toByteArray();
+                }
+            }
+        } catch (DataFormatException e) {
+            throw new IOException("a compressed message that does not inflate", e);
+        }
     }
 
     private String readHttpHead() throws IOException {

@@ -27,6 +27,8 @@ final class Summation implements StreamObserver<Number> {
     private final AtomicLong numbersReceived;
     private long sum;
     private long count;
+    private long last = Long.MIN_VALUE;
+    private boolean ascending = true;
 
     private Summation(ServerCallStreamObserver<Total> total, ScheduledExecutorService scheduler,
             Supplier<Duration> delayPerNumber, AtomicLong numbersReceived) {
@@ -51,6 +53,8 @@ final class Summation implements StreamObserver<Number> {
     public void onNext(Number number) {
         sum += number.getValue();
         count++;
+        ascending &= number.getValue() > last;
+        last = number.getValue();
         numbersReceived.incrementAndGet();
         Duration delay = delayPerNumber.get();
         if (delay.isZero()) {
@@ -67,7 +71,7 @@ final class Summation implements StreamObserver<Number> {
 
     @Override
     public void onCompleted() {
-        total.onNext(Total.newBuilder().setSum(sum).setCount(count).build());
+        total.onNext(Total.newBuilder().setSum(sum).setCount(count).setAscending(ascending).build());
         total.onCompleted();
     }
 }

@@ -117,7 +117,8 @@ class ShowcaseServerTest {
     void sumAddsUpEveryNumberAndCountsThem() {
         long receivedBefore = server.service().numbersReceived();
 
-        assertThat(sum(LongStream.rangeClosed(1, 100))).isEqualTo(Total.newBuilder().setSum(5050).setCount(100).build());
+        assertThat(sum(LongStream.rangeClosed(1, 100)))
+                .isEqualTo(Total.newBuilder().setSum(5050).setCount(100).setAscending(true).build());
         assertThat(server.service().numbersReceived() - receivedBefore).isEqualTo(100);
     }
 
@@ -125,10 +126,16 @@ class ShowcaseServerTest {
     void sumStillAddsUpWhenItWaitsBeforeEachNumber() {
         server.service().setSumDelay(Duration.ofMillis(2));
         try {
-            assertThat(sum(LongStream.of(-3, 4, 5))).isEqualTo(Total.newBuilder().setSum(6).setCount(3).build());
+            assertThat(sum(LongStream.of(-3, 4, 5))).isEqualTo(Total.newBuilder().setSum(6).setCount(3).setAscending(true).build());
         } finally {
             server.service().setSumDelay(Duration.ZERO);
         }
+    }
+
+    @Test
+    void sumSaysWhetherTheNumbersCameInAscendingOrder() {
+        assertThat(sum(LongStream.of(1, 3, 2)).getAscending()).isFalse();
+        assertThat(sum(LongStream.of(1, 2, 3)).getAscending()).isTrue();
     }
 
     @Test

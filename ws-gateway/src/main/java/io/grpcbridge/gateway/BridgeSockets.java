@@ -61,7 +61,8 @@ public class BridgeSockets {
         Executor callbacks = upgradeTrace == io.opentelemetry.context.Context.root() ? null
                 : upgradeTrace.wrap((Executor) Runnable::run);
         try (Scope inUpgradeTrace = upgradeTrace.makeCurrent()) {
-            StreamBridge bridge = StreamBridge.open(ClientSocket.of(connection, tcp, limits.closeTimeout()), client,
+            ClientSocket socket = ClientSocket.of(connection, tcp, connection.userData().get(UpgradeGuard.GATE), limits.closeTimeout());
+            StreamBridge bridge = StreamBridge.open(socket, client,
                     eventLoop, shared, new StreamBridge.Method(frames, method.clientStreams(), method.fullName()),
                     (inputs, watcher) -> calls.start(method, inputs, metadata, callbacks, watcher));
             connection.userData().put(StreamBridge.KEY, bridge);

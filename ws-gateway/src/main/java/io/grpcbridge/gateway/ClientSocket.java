@@ -20,17 +20,26 @@ interface ClientSocket {
      */
     void send(String frame, Runnable whenDone);
 
+    /** Reads the socket's messages from now on, as far as {@code reader} wants them. */
+    void read(InboundFrameGate.Reader reader);
+
+    /** The reader may want more messages again. */
+    void readMore();
+
+    /** No more messages: those not read yet are dropped (the socket is closing). */
+    void stopReading();
+
     /**
      * Starts the close handshake with {@code code} and {@code reason} (cut to what a close frame
      * holds); the connection is dropped if the client has not completed it in time.
      */
     void close(int code, String reason);
 
-    static ClientSocket of(WebSocketConnection connection, TcpConnection tcp, Duration closeTimeout) {
-        return new OverWebSocket(connection, tcp, closeTimeout);
+    static ClientSocket of(WebSocketConnection connection, TcpConnection tcp, InboundFrameGate gate, Duration closeTimeout) {
+        return new OverWebSocket(connection, tcp, gate, closeTimeout);
     }
 
-    /** A websockets-next connection on its TCP connection. */
+    /** A websockets-next connection on its TCP connection, read through its {@link InboundFrameGate}. */
     final class OverWebSocket implements ClientSocket {
 
         private static final Logger LOG = Logger.getLogger(OverWebSocket.class);
@@ -38,13 +47,30 @@ interface ClientSocket {
         private final WebSocketConnection connection;
         private final WebSocketBase webSocket;
         private final TcpConnection tcp;
+        private final InboundFrameGate gate;
         private final Duration closeTimeout;
 
-        private OverWebSocket(WebSocketConnection connection, TcpConnection tcp, Duration closeTimeout) {
+        private OverWebSocket(WebSocketConnection connection, TcpConnection tcp, InboundFrameGate gate, Duration closeTimeout) {
             this.connection = connection;
             this.webSocket = VertxWebSocket.of(connection);
             this.tcp = tcp;
+            this.gate = gate;
             this.closeTimeout = closeTimeout;
+        }
+
+        @Override
+        public void read(InboundFrameGate.Reader reader) {
+            gate.open(reader);
+        }
+
+        @Override
+        public void readMore() {
+            gate.resume();
+        }
+
+        @Override
+        public void stopReading() {
+            gate.discard();
         }
 
         @Override

@@ -162,8 +162,10 @@ public interface GatewayConfig {
         int sendWindowBytes();
 
         /**
-         * Frames of any kind (echoes, outputs, errors) the socket may have queued and unwritten:
-         * past it the client is not reading at all, and the socket is closed with 1008.
+         * Frames of any kind (echoes, outputs, errors) the socket may have queued and unwritten.
+         * While half of this, or of {@link #maxUnwrittenBytes()}, waits, the gateway reads no more
+         * of the socket's messages (each may add an echo or an error frame); past all of it the
+         * client is not reading at all, and the socket is closed with 1008.
          */
         @WithDefault("1024")
         int maxUnwrittenFrames();
@@ -173,25 +175,40 @@ public interface GatewayConfig {
         int maxUnwrittenBytes();
 
         /**
-         * Inputs accepted but not yet taken by the gRPC call (chat-service is behind). Past it, or
-         * past {@link #maxPendingInputBytes()}, the socket is closed with 1008.
+         * Messages read from the socket and not yet taken by its gRPC call (on their way to it, or
+         * waiting while the backend is behind): the socket's input window. While it is full the
+         * gateway does not read the socket, so TCP holds the client back (its sends wait) until the
+         * call takes inputs again; a client is slowed to its backend's pace, never closed for it.
          */
-        @WithDefault("4096")
-        int maxPendingInputs();
-
-        /** The same bound in bytes: the serialized size of the pending requests. */
-        @WithDefault("524288")
-        int maxPendingInputBytes();
+        @WithDefault("1024")
+        int inputWindow();
 
         /**
-         * Inputs one socket may send per second (bursts up to one second's worth). The first input
-         * over it is dropped with a RESOURCE_EXHAUSTED error frame, later ones quietly; a socket still
-         * over it a second after that error is closed with 1008. It sits above what one well-behaved
-         * socket does: a client sending each input after the previous output did 13,600 a second on
-         * loopback.
+         * The same window in bytes (of the messages as read, decompressed): no further message is
+         * read while this many bytes are in the window. One message more can be on its way when it
+         * fills, so what a socket holds in its window stays under this plus one frame.
+         */
+        @WithDefault("262144")
+        int inputWindowBytes();
+
+        /**
+         * Messages (inputs and any other frame) one socket may send per second, in bursts of up to
+         * one second's worth. A client over it is paced like a full window: the gateway reads its
+         * socket more slowly, nothing is dropped. It sits above what one well-behaved socket does:
+         * a client sending each input after the previous output did 13,600 a second on loopback.
          */
         @WithDefault("20000")
         int maxInputsPerSecond();
+
+        /**
+         * Whether the gateway agrees to permessage-deflate (RFC 7692) when a client offers it, as
+         * every browser does. Each message is inflated only once the socket's input window has
+         * room for it and never past {@code quarkus.websockets-next.server.max-message-size}, and
+         * each is compressed on its own both ways (no context takeover), so an idle socket holds
+         * no compression state. docs/operations.md#compression has the costs.
+         */
+        @WithDefault("true")
+        boolean compression();
 
         /**
          * A peer from which nothing arrives for this long (no frame, no answer to the server's pings,

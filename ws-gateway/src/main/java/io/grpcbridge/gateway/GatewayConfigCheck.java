@@ -16,7 +16,8 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * Refuses to start with bounds that contradict each other, naming each contradiction, rather than
  * fail later on a client: a protocol limit at or above the hard ceiling (1009 would become a dropped
- * connection), a peer timeout a live client cannot meet, a frame too big for its own echo.
+ * connection), a peer timeout a live client cannot meet, a frame too big for its own echo, an
+ * inflater without a bound.
  */
 @Singleton
 public class GatewayConfigCheck {
@@ -24,13 +25,16 @@ public class GatewayConfigCheck {
     private final GatewayConfig config;
     private final OptionalInt ceiling;
     private final Optional<Duration> pingInterval;
+    private final boolean websocketsNextCompression;
 
     GatewayConfigCheck(GatewayConfig config,
+            @ConfigProperty(name = "quarkus.websockets-next.server.per-message-compression-supported") boolean websocketsNextCompression,
             @ConfigProperty(name = "quarkus.websockets-next.server.max-message-size") OptionalInt ceiling,
             @ConfigProperty(name = "quarkus.websockets-next.server.auto-ping-interval") Optional<Duration> pingInterval) {
         this.config = config;
         this.ceiling = ceiling;
         this.pingInterval = pingInterval;
+        this.websocketsNextCompression = websocketsNextCompression;
     }
 
     void check(@Observes StartupEvent startup) {
@@ -60,10 +64,14 @@ public class GatewayConfigCheck {
         if (socket.maxUnwrittenBytes() < socket.maxFrameBytes() + 1024) {
             problems.add("gateway.socket.max-unwritten-bytes must hold the echo of the largest frame (max-frame-bytes + 1 KiB)");
         }
-        if (socket.maxPendingInputBytes() < socket.maxFrameBytes()) {
-            problems.add("gateway.socket.max-pending-input-bytes must hold the largest input (max-frame-bytes)");
+        if (socket.inputWindowBytes() < socket.maxFrameBytes()) {
+            problems.add("gateway.socket.input-window-bytes must hold the largest input (max-frame-bytes)");
         }
-        long oneSocket = (long) socket.maxUnwrittenBytes() + socket.maxPendingInputBytes();
+        if (websocketsNextCompression != socket.compression()) {
+            problems.add("quarkus.websockets-next.server.per-message-compression-supported must follow gateway.socket.compression ("
+                    + socket.compression() + "): set gateway.socket.compression only");
+        }
+        long oneSocket = (long) socket.maxUnwrittenBytes() + socket.inputWindowBytes() + hardCeiling;
         if (config.memory().budgetBytes() < 4 * oneSocket) {
             problems.add("gateway.memory.budget-bytes must hold at least four sockets at their bounds ("
                     + 4 * oneSocket + " bytes)");

@@ -17,6 +17,10 @@ import io.vertx.core.http.HttpServerOptions;
  * ({@code quarkus.http.limits.max-connections}) would not count half-sent requests. Browsers never
  * speak h2c and WebSockets run over HTTP/1.1 here; HTTP/2 over TLS (ALPN) is unaffected.</li>
  * <li>The kernel send buffer, when {@code gateway.socket.send-buffer-bytes} is set.</li>
+ * <li>WebSocket compression: permessage-deflate as {@code gateway.socket.compression} says, which
+ * makes Vert.x's frame decoder accept compressed frames; the gateway replaces Vert.x's agreement,
+ * whose inflater has no bound, with its own ({@link BoundedDeflate}). The older deflate-frame
+ * extension is off.</li>
  * </ul>
  */
 @Singleton
@@ -45,5 +49,7 @@ public class GatewayHttpOptions implements HttpServerOptionsCustomizer {
         // Quarkus sets its idle timeout in milliseconds; Vert.x's idle timeouts share that unit.
         options.setReadIdleTimeout((int) options.getIdleTimeoutUnit().convert(upgrade.headerTimeout()));
         socket.sendBufferBytes().ifPresent(options::setSendBufferSize);
+        options.setPerMessageWebSocketCompressionSupported(socket.compression());
+        options.setPerFrameWebSocketCompressionSupported(false);
     }
 }

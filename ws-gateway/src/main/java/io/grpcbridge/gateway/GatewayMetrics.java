@@ -15,6 +15,7 @@ import io.quarkus.runtime.Startup;
 
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -36,10 +37,13 @@ public class GatewayMetrics {
     private final AtomicInteger streams = new AtomicInteger();
     private final AtomicInteger pendingInputs = new AtomicInteger();
     private final AtomicInteger unwrittenFrames = new AtomicInteger();
+    private final AtomicInteger pausedSockets = new AtomicInteger();
+    private final Map<StreamBridge.Pause, Counter> pauses = new java.util.EnumMap<>(StreamBridge.Pause.class);
     private final Counter framesReceived;
     private final Counter framesSent;
     private final Counter silentPeers;
     private final Timer firstOutput;
+    private final DistributionSummary inputWindowPeaks;
     private final Map<String, Counter> errorFrames = new ConcurrentHashMap<>();
     private final Map<Integer, Counter> closes = new ConcurrentHashMap<>();
     private final Map<Integer, Counter> refusals = new ConcurrentHashMap<>();
@@ -50,12 +54,24 @@ public class GatewayMetrics {
         track(Gauge.builder("gateway.connections.active", connections, AtomicInteger::get).register(registry));
         // gateway_streams_active: open Chat.BidStream calls, one per socket at most.
         track(Gauge.builder("gateway.streams.active", streams, AtomicInteger::get).register(registry));
-        // gateway_inputs_pending: inputs accepted, waiting for the gRPC call to take them (all sockets).
+        // gateway_inputs_pending: messages read from sockets and not yet taken by their calls (all sockets).
         track(Gauge.builder("gateway.inputs.pending", pendingInputs, AtomicInteger::get).register(registry));
         // gateway_frames_unwritten: frames handed to sockets, not yet written to the kernel (all sockets).
         track(Gauge.builder("gateway.frames.unwritten", unwrittenFrames, AtomicInteger::get).register(registry));
         // gateway_memory_held_bytes: what the two above hold, in bytes, against gateway.memory.budget-bytes.
         track(Gauge.builder("gateway.memory.held", budget, MemoryBudget::held).baseUnit("bytes").register(registry));
+        // gateway_memory_held_peak_bytes: the most the gateway has held at once since it started.
+        track(Gauge.builder("gateway.memory.held.peak", budget, MemoryBudget::peak).baseUnit("bytes").register(registry));
+        // gateway_sockets_paused: sockets whose connection the gateway does not read now (paced).
+        track(Gauge.builder("gateway.sockets.paused", pausedSockets, AtomicInteger::get).register(registry));
+        // gateway_reads_paused_total{reason}: times a socket stopped being read, by why (window, unwritten, rate, budget).
+        for (StreamBridge.Pause reason : StreamBridge.Pause.values()) {
+            pauses.put(reason, track(Counter.builder("gateway.reads.paused")
+                    .tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT)).register(registry)));
+        }
+        // gateway_input_window_peak_bytes: per socket, at its end, the most its input window held
+        // (messages read and not yet taken by its call); against gateway.socket.input-window-bytes.
+        inputWindowPeaks = track(DistributionSummary.builder("gateway.input.window.peak").baseUnit("bytes").register(registry));
         // gateway_memory_evictions_total: sockets closed 1008 because the gateway was over its memory budget.
         track(FunctionCounter.builder("gateway.memory.evictions", budget, MemoryBudget::evictions).register(registry));
         // gateway_peers_silent_total: connections dropped after gateway.socket.peer-timeout without a byte.
@@ -107,6 +123,19 @@ public class GatewayMetrics {
 
     void unwrittenFrames(int delta) {
         unwrittenFrames.addAndGet(delta);
+    }
+
+    void inputWindowPeak(long bytes) {
+        inputWindowPeaks.record(bytes);
+    }
+
+    void readingPaused(StreamBridge.Pause reason) {
+        pausedSockets.incrementAndGet();
+        pauses.get(reason).increment();
+    }
+
+    void readingResumed() {
+        pausedSockets.decrementAndGet();
     }
 
     void firstOutputAfter(long nanos) {

@@ -3,31 +3,31 @@ package io.grpcbridge.gateway;
 import java.util.ArrayDeque;
 import java.util.concurrent.Flow;
 
-import com.google.protobuf.MessageLite;
-
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.helpers.Subscriptions;
 
 /**
  * One socket's emitter of inputs: the request stream of its gRPC call, fed frame by frame by the
- * socket. Inputs the call has not asked for yet wait here, and only here, bounded in count and in
- * bytes (their serialized size): {@link #offer} refuses an input past either bound. The call takes
- * them in order, as its flow control allows.
+ * socket. Inputs the call has not asked for yet wait here; the call takes them in order, as its
+ * flow control allows. What waits here is bounded by the socket's {@link InputWindow}: the socket
+ * reads no more messages while its window is full.
  * <p>
  * Single-threaded: the socket's event loop is its only caller, the call's subscriber included.
  *
  * @param <I> the request message type
  */
-final class InputEmitter<I extends MessageLite> implements Flow.Publisher<I>, Flow.Subscription {
+final class InputEmitter<I> implements Flow.Publisher<I>, Flow.Subscription {
 
-    /** Told of every change in what waits here: a count of inputs and their bytes, either sign. */
+    /** Told of inputs that leave: taken by the call one by one, or dropped all at once. */
     interface Holdings {
-        void changed(int inputs, long bytes);
+        void left(int inputs, long bytes);
     }
 
-    private final ArrayDeque<I> waiting = new ArrayDeque<>();
-    private final int maxInputs;
-    private final long maxBytes;
+    /** An input and the bytes of the frame it came in. */
+    private record Waiting<I>(I input, int bytes) {
+    }
+
+    private final ArrayDeque<Waiting<I>> waiting = new ArrayDeque<>();
     private final Holdings holdings;
     private Flow.Subscriber<? super I> subscriber;
     private long waitingBytes;
@@ -36,9 +36,7 @@ final class InputEmitter<I extends MessageLite> implements Flow.Publisher<I>, Fl
     private boolean finished;
     private boolean emitting;
 
-    InputEmitter(int maxInputs, long maxBytes, Holdings holdings) {
-        this.maxInputs = maxInputs;
-        this.maxBytes = maxBytes;
+    InputEmitter(Holdings holdings) {
         this.holdings = holdings;
     }
 
@@ -47,20 +45,13 @@ final class InputEmitter<I extends MessageLite> implements Flow.Publisher<I>, Fl
         return Multi.createFrom().publisher(this);
     }
 
-    /** Whether {@link #offer} would take {@code input} now. */
-    boolean hasRoomFor(I input) {
-        return waiting.size() < maxInputs && waitingBytes + input.getSerializedSize() <= maxBytes;
-    }
-
-    /** Adds an input unless that would pass a bound; false when refused (nothing changed then). */
-    boolean offer(I input) {
-        if (finished || !hasRoomFor(input)) {
+    /** Adds an input that came in a frame of {@code bytes}; false when the stream is over (nothing changed then). */
+    boolean offer(I input, int bytes) {
+        if (finished) {
             return false;
         }
-        int size = input.getSerializedSize();
-        waiting.add(input);
-        waitingBytes += size;
-        holdings.changed(1, size);
+        waiting.add(new Waiting<>(input, bytes));
+        waitingBytes += bytes;
         emit();
         return true;
     }
@@ -74,7 +65,7 @@ final class InputEmitter<I extends MessageLite> implements Flow.Publisher<I>, Fl
     /** Drops whatever waits and ends the stream without completing it (the call is gone). */
     void discard() {
         finished = true;
-        holdings.changed(-waiting.size(), -waitingBytes);
+        holdings.left(waiting.size(), waitingBytes);
         waiting.clear();
         waitingBytes = 0;
     }
@@ -117,12 +108,11 @@ final class InputEmitter<I extends MessageLite> implements Flow.Publisher<I>, Fl
         emitting = true;
         try {
             while (!finished && demand > 0 && !waiting.isEmpty()) {
-                I input = waiting.poll();
-                int size = input.getSerializedSize();
-                waitingBytes -= size;
+                Waiting<I> next = waiting.poll();
+                waitingBytes -= next.bytes();
                 demand--;
-                holdings.changed(-1, -size);
-                subscriber.onNext(input);
+                holdings.left(1, next.bytes());
+                subscriber.onNext(next.input());
             }
             if (!finished && completed && waiting.isEmpty()) {
                 finished = true;

@@ -1,28 +1,17 @@
 package io.grpcbridge.gateway;
 
 /**
- * One socket's input rate: a token bucket refilled at {@code perSecond}, holding at most one
- * second's worth. Not thread-safe: its socket's event loop is its only caller.
+ * One socket's message rate: a token bucket refilled at {@code perSecond}, holding at most one
+ * second's worth. A socket whose bucket is empty is not read until a token is back, so a client
+ * over the rate is slowed, not refused. Not thread-safe: its socket's event loop is its only caller.
  */
 final class InputRateLimit {
-
-    enum Verdict {
-        /** Within the rate. */
-        ACCEPT,
-        /** The first input over the rate: drop it and tell the client. */
-        REJECT_AND_WARN,
-        /** Over the rate again, soon after the warning: drop it quietly. */
-        REJECT,
-        /** Over the rate again a second or more after the warning, without having slowed down: close. */
-        CLOSE
-    }
 
     private static final long ONE_SECOND = 1_000_000_000L;
 
     private final double perSecond;
     private double tokens;
     private long refilledAt;
-    private long warnedAt = -1;
 
     InputRateLimit(int perSecond, long now) {
         this.perSecond = perSecond;
@@ -30,20 +19,26 @@ final class InputRateLimit {
         this.refilledAt = now;
     }
 
-    Verdict take(long now) {
+    /** Whether a message may be read at {@code now}. */
+    boolean allows(long now) {
+        refill(now);
+        return tokens >= 1;
+    }
+
+    /** A message was read. */
+    void take(long now) {
+        refill(now);
+        tokens -= 1;
+    }
+
+    /** Nanoseconds from {@code now} until the next message may be read (0: it may now). */
+    long nanosUntilAllowed(long now) {
+        refill(now);
+        return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) * ONE_SECOND / perSecond);
+    }
+
+    private void refill(long now) {
         tokens = Math.min(perSecond, tokens + (now - refilledAt) * perSecond / ONE_SECOND);
         refilledAt = now;
-        if (tokens >= perSecond) {
-            warnedAt = -1; // a full bucket: the client kept within the rate long enough to be forgiven
-        }
-        if (tokens >= 1) {
-            tokens -= 1;
-            return Verdict.ACCEPT;
-        }
-        if (warnedAt == -1) {
-            warnedAt = now;
-            return Verdict.REJECT_AND_WARN;
-        }
-        return now - warnedAt >= ONE_SECOND ? Verdict.CLOSE : Verdict.REJECT;
     }
 }

@@ -40,6 +40,7 @@ public class MemoryBudget {
     /** The total when leavers were last chosen; 0 once a socket has gone or the total fits again. */
     private final AtomicLong totalAtLastChoice = new AtomicLong();
     private final LongAdder evictions = new LongAdder();
+    private final AtomicLong peak = new AtomicLong();
 
     @Inject
     MemoryBudget(GatewayConfig config) {
@@ -61,6 +62,19 @@ public class MemoryBudget {
     /** Bytes held for all sockets now. */
     long held() {
         return held.sum();
+    }
+
+    /** The most bytes held at once since the gateway started. */
+    long peak() {
+        return peak.get();
+    }
+
+    /**
+     * Whether the gateway holds more than three quarters of its budget: sockets that already hold
+     * inputs then read no more until their calls take them ({@link StreamBridge.Pause#BUDGET}).
+     */
+    boolean underPressure() {
+        return held.sum() > target;
     }
 
     /** Sockets told to leave so far. */
@@ -136,6 +150,9 @@ public class MemoryBudget {
             bytes += delta;
             held.add(delta);
             long total = held.sum();
+            if (delta > 0 && total > peak.get()) {
+                peak.accumulateAndGet(total, Math::max);
+            }
             if (total > budget) {
                 if (delta > 0) {
                     enforce();

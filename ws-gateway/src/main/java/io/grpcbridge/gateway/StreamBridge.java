@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import org.jboss.logging.Logger;
@@ -17,9 +18,15 @@ import io.smallrye.mutiny.Multi;
 import io.vertx.core.Context;
 
 /**
- * Everything one socket holds: the emitter of its inputs, its gRPC call, the frames on their way to
- * the client, its share of the gateway's memory budget, and the rules for ending it. It is the only
- * class that knows both sides; what its frames look like is its {@link FrameFormat}'s business.
+ * Everything one socket holds: its input window and the emitter of its inputs, its gRPC call, the
+ * frames on their way to the client, its share of the gateway's memory budget, and the rules for
+ * pacing and ending it. It is the only class that knows both sides; what its frames look like is
+ * its {@link FrameFormat}'s business.
+ * <p>
+ * Pacing both ways: the call is asked for outputs only as the socket writes them (the send window),
+ * and the socket is read only while its input window has room, its writes are not backed up, its
+ * message rate allows and the gateway is not short of memory ({@link Reading}); otherwise the
+ * socket's connection is not read, and TCP holds the client back.
  * <p>
  * All its methods run on the socket's event loop (gRPC callbacks are executed there too, and
  * {@link #drain} hops there), so its state needs no locks. Every way out ends in {@link #release},
@@ -48,6 +55,21 @@ final class StreamBridge {
         CLOSED
     }
 
+    /** Why a socket is not read. */
+    enum Pause {
+        /** Its input window is full: the call has not taken what was read. */
+        WINDOW,
+        /**
+         * Half its bounds on unwritten frames are reached, counting the echoes and errors the
+         * messages read may still add: the client reads too slowly.
+         */
+        UNWRITTEN,
+        /** It sends faster than gateway.socket.max-inputs-per-second. */
+        RATE,
+        /** The gateway holds more than three quarters of its memory budget, this socket some of it. */
+        BUDGET
+    }
+
     /** What every bridge shares: the bounds, the meters, the budget and the clock (nanoseconds). */
     record Shared(GatewayConfig.Socket limits, GatewayMetrics metrics, MemoryBudget budget, LongSupplier clock) {
     }
@@ -72,13 +94,16 @@ final class StreamBridge {
     private final LongSupplier clock;
     private final long openedAt;
     private final InputRateLimit inputRate;
+    private final InputWindow window;
     private final InputEmitter<Message> inputs;
+    private final MemoryBudget budget;
     private final MemoryBudget.Account held;
     private final CompletableFuture<Void> socketClosed = new CompletableFuture<>();
 
     private State state = State.OPEN;
     private Flow.Subscription outputs;
     private long drainTimer = -1;
+    private long rateTimer = -1;
     /** When the oldest input not yet followed by any output was accepted, or {@link #NONE}. */
     private long awaitingOutputSince = NONE;
     /** Outputs requested from the call and not yet written to the socket. */
@@ -87,6 +112,8 @@ final class StreamBridge {
     private long unwrittenBytes;
     private long inputCount;
     private long outputCount;
+    /** The most bytes the input window has held. */
+    private long windowPeak;
     /** The trailers of a call that ended OK (a failed call's travel with its exception). */
     private Metadata trailers = new Metadata();
 
@@ -101,14 +128,17 @@ final class StreamBridge {
         this.clock = shared.clock();
         this.openedAt = clock.getAsLong();
         this.inputRate = new InputRateLimit(limits.maxInputsPerSecond(), openedAt);
-        this.inputs = new InputEmitter<>(limits.maxPendingInputs(), limits.maxPendingInputBytes(), this::inputsChanged);
-        this.held = shared.budget().open(() -> eventLoop.runOnContext(ignored -> onEvicted()));
+        this.window = new InputWindow(limits.inputWindow(), limits.inputWindowBytes());
+        this.inputs = new InputEmitter<>(this::inputsLeft);
+        this.budget = shared.budget();
+        this.held = budget.open(() -> eventLoop.runOnContext(ignored -> onEvicted()));
     }
 
     /**
      * Opens a socket's bridge and starts its call, on {@code eventLoop}, the socket's thread (the
      * caller's): {@code call} turns the socket's inputs into the call's responses, with the call's
      * callbacks run on that same thread. {@code client} names the client in log lines (may be null).
+     * The socket is read from then on, as its input window allows.
      */
     static StreamBridge open(ClientSocket socket, String client, Context eventLoop, Shared shared, Method method,
             Call call) {
@@ -116,6 +146,7 @@ final class StreamBridge {
         bridge.metrics.streamOpened();
         Outputs outputs = bridge.new Outputs();
         call.start(bridge.inputs.multi(), outputs).subscribe().withSubscriber(outputs);
+        socket.read(bridge.new Reading());
         return bridge;
     }
 
@@ -143,10 +174,12 @@ final class StreamBridge {
         return socketClosed;
     }
 
+    /** A text message, in the order the socket read it. */
     void onText(String text) {
         if (state == State.CLOSED) {
             return;
         }
+        int bytes = window.delivered();
         metrics.frameReceived();
         if (FrameCodec.longerThan(text, limits.maxFrameBytes())) {
             close(CloseRules.MESSAGE_TOO_BIG, "frame larger than " + limits.maxFrameBytes() + " bytes");
@@ -154,18 +187,23 @@ final class StreamBridge {
         }
         FrameCodec.Frame<Message> frame = frames.decode(text);
         if (frame instanceof FrameCodec.Input<Message> input) {
-            accept(input.request());
-        } else if (frame instanceof FrameCodec.End<Message>) {
+            accept(input.request(), bytes);
+            return;
+        }
+        leave(1, bytes);
+        if (frame instanceof FrameCodec.End<Message>) {
             endInput();
         } else if (frame instanceof FrameCodec.Bad<Message> bad) {
             sendError(INVALID_ARGUMENT, bad.reason());
         }
     }
 
+    /** A binary message of {@code bytes}, in the order the socket read it. */
     void onBinary(int bytes) {
         if (state == State.CLOSED) {
             return;
         }
+        leave(1, window.delivered());
         metrics.frameReceived();
         if (bytes > limits.maxFrameBytes()) {
             close(CloseRules.MESSAGE_TOO_BIG, "frame larger than " + limits.maxFrameBytes() + " bytes");
@@ -174,39 +212,17 @@ final class StreamBridge {
         sendError(INVALID_ARGUMENT, "binary frames are not accepted; send JSON text frames");
     }
 
-    private void accept(Message request) {
-        if (state == State.DRAINING) {
-            sendError(Status.Code.UNAVAILABLE.name(), "gateway restarting: input not accepted");
-            return;
-        }
-        if (state == State.INPUT_ENDED) {
-            sendError(INVALID_ARGUMENT, "input after {\"end\":true}: the request stream is already closed");
-            return;
-        }
-        if (state == State.SINGLE_INPUT_TAKEN) {
-            sendError(INVALID_ARGUMENT, method.name() + " takes exactly one message: this one was not sent");
-            return;
-        }
-        long now = clock.getAsLong();
-        switch (inputRate.take(now)) {
-            case REJECT_AND_WARN -> {
-                sendError(Status.Code.RESOURCE_EXHAUSTED.name(),
-                        "more than " + limits.maxInputsPerSecond() + " inputs a second: inputs are dropped");
-                return;
-            }
-            case REJECT -> {
-                return;
-            }
-            case CLOSE -> {
-                close(CloseRules.POLICY_VIOLATION, "more than " + limits.maxInputsPerSecond() + " inputs a second");
-                return;
-            }
-            case ACCEPT -> {
-            }
-        }
-        if (!inputs.hasRoomFor(request)) {
-            close(CloseRules.POLICY_VIOLATION, "more than " + limits.maxPendingInputs() + " inputs or "
-                    + limits.maxPendingInputBytes() + " bytes waiting for " + frames.peer());
+    /** An input that came in a frame of {@code bytes}: it stays in the window until the call takes it. */
+    private void accept(Message request, int bytes) {
+        String refusal = switch (state) {
+            case DRAINING -> "gateway restarting: input not accepted";
+            case INPUT_ENDED -> "input after {\"end\":true}: the request stream is already closed";
+            case SINGLE_INPUT_TAKEN -> method.name() + " takes exactly one message: this one was not sent";
+            default -> null;
+        };
+        if (refusal != null) {
+            leave(1, bytes);
+            sendError(state == State.DRAINING ? Status.Code.UNAVAILABLE.name() : INVALID_ARGUMENT, refusal);
             return;
         }
         String echo = frames.echo(request);
@@ -215,9 +231,9 @@ final class StreamBridge {
         }
         inputCount++;
         if (awaitingOutputSince == NONE) {
-            awaitingOutputSince = now;
+            awaitingOutputSince = clock.getAsLong();
         }
-        inputs.offer(request);
+        inputs.offer(request, bytes);
         if (!method.clientStreams()) {
             state = State.SINGLE_INPUT_TAKEN;
             inputs.complete();
@@ -242,9 +258,25 @@ final class StreamBridge {
         }
     }
 
-    private void inputsChanged(int count, long bytes) {
-        metrics.pendingInputs(count);
-        held.add(bytes);
+    /** Inputs taken by the call (or dropped with it) leave the window. */
+    private void inputsLeft(int count, long bytes) {
+        if (state != State.CLOSED) {
+            leave(count, bytes);
+        }
+    }
+
+    /** Messages that were read have left the socket's window: it may read more. */
+    private void leave(int count, long bytes) {
+        window.left(count, bytes);
+        held.add(-bytes);
+        metrics.pendingInputs(-count);
+        readMore();
+    }
+
+    private void readMore() {
+        if (state != State.CLOSED) {
+            socket.readMore();
+        }
     }
 
     private void sendError(String code, String message) {
@@ -278,6 +310,7 @@ final class StreamBridge {
             outputsInFlight--;
         }
         requestOutputs();
+        readMore();
     }
 
     /** Asks the call for outputs while the send window, in frames and in bytes, has room. */
@@ -338,10 +371,17 @@ final class StreamBridge {
         if (drainTimer != -1) {
             eventLoop.owner().cancelTimer(drainTimer);
         }
+        if (rateTimer != -1) {
+            eventLoop.owner().cancelTimer(rateTimer);
+        }
+        socket.stopReading();
         if (outputs != null) {
             outputs.cancel();
         }
         inputs.discard();
+        held.add(-window.bytes());
+        metrics.pendingInputs(-window.clear());
+        metrics.inputWindowPeak(windowPeak);
         metrics.streamEnded();
     }
 
@@ -353,6 +393,83 @@ final class StreamBridge {
                 code == CloseRules.NO_STATUS ? "without a close code" : String.valueOf(code),
                 (clock.getAsLong() - openedAt) / 1_000_000, inputCount, outputCount, client == null ? "" : ", client " + client);
         socketClosed.complete(null);
+    }
+
+    /** Socket -> inputs: whether the socket is read, and what it read. */
+    private final class Reading implements InboundFrameGate.Reader {
+
+        private Pause pause;
+
+        @Override
+        public boolean wantsMessage() {
+            if (state == State.CLOSED) {
+                return false;
+            }
+            if (!window.hasRoom()) {
+                return refuse(Pause.WINDOW);
+            }
+            // Counting the frames that messages already read may still add (an echo, an error each).
+            if (unwrittenFrames + window.undelivered() >= limits.maxUnwrittenFrames() / 2
+                    || unwrittenBytes + window.undeliveredBytes() >= limits.maxUnwrittenBytes() / 2) {
+                return refuse(Pause.UNWRITTEN);
+            }
+            if (!window.isEmpty() && budget.underPressure()) {
+                return refuse(Pause.BUDGET);
+            }
+            long now = clock.getAsLong();
+            if (!inputRate.allows(now)) {
+                readAgainIn(inputRate.nanosUntilAllowed(now));
+                return refuse(Pause.RATE);
+            }
+            return true;
+        }
+
+        @Override
+        public void messageRead(int bytes) {
+            inputRate.take(clock.getAsLong());
+            window.read(bytes);
+            windowPeak = Math.max(windowPeak, window.bytes());
+            held.add(bytes);
+            metrics.pendingInputs(1);
+        }
+
+        @Override
+        public void readingPaused() {
+            metrics.readingPaused(pause);
+        }
+
+        @Override
+        public void readingResumed() {
+            metrics.readingResumed();
+        }
+
+        @Override
+        public void messageTooLarge() {
+            // After the messages read before it, which wait in the event loop's queue.
+            eventLoop.runOnContext(ignored -> {
+                if (state != State.CLOSED) {
+                    close(CloseRules.MESSAGE_TOO_BIG, "frame larger than " + limits.maxFrameBytes() + " bytes");
+                }
+            });
+        }
+
+        private boolean refuse(Pause why) {
+            pause = why;
+            return false;
+        }
+
+        /** A message may be read after {@code nanos}: the socket is told then. */
+        private void readAgainIn(long nanos) {
+            if (rateTimer == -1) {
+                // Asked from the connection's pipeline, where the current Vert.x context is not
+                // necessarily the socket's: the timer's handler is sent to the socket's own.
+                rateTimer = eventLoop.owner().setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos) + 1),
+                        id -> eventLoop.runOnContext(ignored -> {
+                            rateTimer = -1;
+                            readMore();
+                        }));
+            }
+        }
     }
 
     /** Responses -> socket, requested only as the socket writes them; headers and trailers too. */

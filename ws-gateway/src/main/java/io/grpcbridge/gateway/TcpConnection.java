@@ -31,6 +31,11 @@ final class TcpConnection {
     /** The name of Vert.x's own handler, the last of the pipeline, which all writes start from. */
     private static final String VERTX_HANDLER = "handler";
     private static final String FLUSH_CONSOLIDATION = "flush-consolidation";
+    /**
+     * The name of the handler with which Vert.x agrees to WebSocket compression. It is there when
+     * compression is supported, which also makes Vert.x's frame decoder accept compressed frames.
+     */
+    private static final String VERTX_EXTENSIONS = "webSocketExtensionHandler";
 
     private final Channel channel;
 
@@ -97,6 +102,27 @@ final class TcpConnection {
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addBefore(VERTX_HANDLER, FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
                 FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+    }
+
+    /**
+     * Puts an {@link InboundFrameGate} in front of the handler that delivers the socket's messages,
+     * with permessage-deflate between its two halves when {@code extensionOffer} (the client's
+     * {@code Sec-WebSocket-Extensions}; null: no compression) offers it. Must be called before the
+     * 101 is written: the gate sees every message, and the compression is agreed in the 101.
+     */
+    InboundFrameGate gateInbound(String extensionOffer, int maxMessageBytes) {
+        InboundFrameGate gate = new InboundFrameGate(channel);
+        ChannelPipeline pipeline = channel.pipeline();
+        if (pipeline.get(VERTX_EXTENSIONS) != null) {
+            // Vert.x agrees to compression with an inflater that has no bound; BoundedDeflate does instead.
+            pipeline.remove(VERTX_EXTENSIONS);
+        }
+        pipeline.addBefore(VERTX_HANDLER, "frame-intake", gate.intake());
+        if (extensionOffer != null) {
+            pipeline.addBefore(VERTX_HANDLER, "permessage-deflate", new BoundedDeflate(extensionOffer, maxMessageBytes));
+        }
+        pipeline.addBefore(VERTX_HANDLER, "frame-meter", gate.meter());
+        return gate;
     }
 
     /** Drops the connection after {@code grace} unless it has closed by then. */

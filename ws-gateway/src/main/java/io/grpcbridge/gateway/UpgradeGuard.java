@@ -3,10 +3,12 @@ package io.grpcbridge.gateway;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.Executor;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.grpc.Metadata;
@@ -16,6 +18,7 @@ import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.quarkus.websockets.next.UserData;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
@@ -38,6 +41,8 @@ public class UpgradeGuard implements HttpUpgradeCheck {
     static final UserData.TypedKey<BridgedMethod> METHOD = new UserData.TypedKey<>("bridged-method");
     /** The TCP connection the socket runs on. */
     static final UserData.TypedKey<TcpConnection> TCP = new UserData.TypedKey<>("tcp-connection");
+    /** What lets the socket's messages in, as fast as the socket takes them. */
+    static final UserData.TypedKey<InboundFrameGate> GATE = new UserData.TypedKey<>("inbound-frame-gate");
     private static final Logger LOG = Logger.getLogger(UpgradeGuard.class);
 
     private static final Map<String, List<String>> BEARER_CHALLENGE = Map.of("WWW-Authenticate", List.of("Bearer"));
@@ -45,6 +50,8 @@ public class UpgradeGuard implements HttpUpgradeCheck {
     private final GatewayConfig.Upgrade config;
     private final boolean authenticationRequired;
     private final Duration connectWait;
+    private final boolean compression;
+    private final int maxMessageBytes;
     private final Map<String, List<String>> retryAfter;
     private final AllowedOrigins allowedOrigins;
     private final ConnectionSlots slots;
@@ -55,8 +62,11 @@ public class UpgradeGuard implements HttpUpgradeCheck {
     private volatile boolean draining;
 
     UpgradeGuard(GatewayConfig config, ConnectionSlots slots, MethodCatalog catalog, BackendConnectivity backends,
-            GatewayMetrics metrics, CallMetadata callMetadata) {
+            GatewayMetrics metrics, CallMetadata callMetadata,
+            @ConfigProperty(name = "quarkus.websockets-next.server.max-message-size") OptionalInt maxMessageBytes) {
         this.config = config.upgrade();
+        this.compression = config.socket().compression();
+        this.maxMessageBytes = maxMessageBytes.orElse(HttpServerOptions.DEFAULT_MAX_WEBSOCKET_MESSAGE_SIZE);
         this.authenticationRequired = config.auth().enabled();
         this.connectWait = config.chat().connectWait();
         this.retryAfter = Map.of("Retry-After", List.of(String.valueOf(Math.max(1, connectWait.toSeconds()))));
@@ -122,6 +132,9 @@ public class UpgradeGuard implements HttpUpgradeCheck {
         context.userData().put(METHOD, method);
         context.userData().put(SLOT, slot);
         context.userData().put(TCP, tcp);
+        // In the pipeline before the 101 goes out, so that no message of the socket passes unpaced.
+        context.userData().put(GATE, tcp.gateInbound(
+                compression ? context.httpRequest().getHeader("Sec-WebSocket-Extensions") : null, maxMessageBytes));
         context.userData().put(UPGRADE_TRACE, trace);
         Metadata metadata = callMetadata.of(context.httpRequest(), identity);
         if (metadata != null) {

@@ -11,62 +11,52 @@ import org.junit.jupiter.api.Test;
 import io.grpcbridge.chat.api.Request;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 
-/** The only buffer of a socket's inputs: in order, as demanded, bounded in count and bytes. */
+/** The only buffer of a socket's inputs: in order, as demanded; what leaves is told with its frame's bytes. */
 class InputEmitterTest {
 
     private final AtomicLong heldInputs = new AtomicLong();
     private final AtomicLong heldBytes = new AtomicLong();
-    private final InputEmitter<Request> emitter = new InputEmitter<>(3, 30, (inputs, bytes) -> {
-        heldInputs.addAndGet(inputs);
-        heldBytes.addAndGet(bytes);
+    private final InputEmitter<Request> emitter = new InputEmitter<>((inputs, bytes) -> {
+        heldInputs.addAndGet(-inputs);
+        heldBytes.addAndGet(-bytes);
     });
 
     @Test
     void inputsWaitUntilDemandedThenGoInOrder() {
         AssertSubscriber<Request> call = emitter.multi().subscribe().withSubscriber(AssertSubscriber.create(0));
-        emitter.offer(input("a"));
-        emitter.offer(input("b"));
+        offer("a", 10);
+        offer("b", 10);
         assertThat(call.getItems()).isEmpty();
-        assertThat(heldInputs).hasValue(2);
+        assertThat(emitter.waitingInputs()).isEqualTo(2);
 
         call.request(1);
         assertThat(texts(call.getItems())).containsExactly("a");
         call.request(5);
-        emitter.offer(input("c"));
+        offer("c", 10);
 
         assertThat(texts(call.getItems())).containsExactly("a", "b", "c");
-        assertThat(heldInputs).hasValue(0);
-        assertThat(heldBytes).hasValue(0);
+        assertThat(heldInputs).hasValue(-3);
+        assertThat(heldBytes).hasValue(-30);
     }
 
     @Test
-    void anInputPastTheCountBoundIsRefused() {
-        emitter.multi().subscribe().withSubscriber(AssertSubscriber.create(0));
-        assertThat(emitter.offer(input("1"))).isTrue();
-        assertThat(emitter.offer(input("2"))).isTrue();
-        assertThat(emitter.offer(input("3"))).isTrue();
+    void eachInputLeavesWithTheBytesOfTheFrameItCameIn() {
+        AssertSubscriber<Request> call = emitter.multi().subscribe().withSubscriber(AssertSubscriber.create(0));
+        offer("1", 100);
+        offer("2", 250);
 
-        assertThat(emitter.hasRoomFor(input("4"))).isFalse();
-        assertThat(emitter.offer(input("4"))).isFalse();
-        assertThat(emitter.waitingInputs()).isEqualTo(3);
-    }
-
-    @Test
-    void anInputPastTheByteBoundIsRefused() {
-        emitter.multi().subscribe().withSubscriber(AssertSubscriber.create(0));
-        Request twentyBytes = input("x".repeat(18)); // field tag and length: 2 bytes
-        assertThat(twentyBytes.getSerializedSize()).isEqualTo(20);
-        assertThat(emitter.offer(twentyBytes)).isTrue();
-
-        assertThat(emitter.offer(twentyBytes)).isFalse();
-        assertThat(emitter.offer(input("x".repeat(8)))).isTrue();
-        assertThat(heldBytes).hasValue(30);
+        call.request(1);
+        assertThat(heldBytes).hasValue(-100);
+        assertThat(emitter.waitingBytes()).isEqualTo(250);
+        call.request(1);
+        assertThat(heldBytes).hasValue(-350);
+        assertThat(heldInputs).hasValue(-2);
     }
 
     @Test
     void completingEndsTheStreamAfterTheInputsStillWaiting() {
         AssertSubscriber<Request> call = emitter.multi().subscribe().withSubscriber(AssertSubscriber.create(0));
-        emitter.offer(input("last"));
+        offer("last", 10);
         emitter.complete();
         call.assertNotTerminated();
 
@@ -79,16 +69,16 @@ class InputEmitterTest {
     @Test
     void discardingDropsWhatWaitsAndGivesItsBytesBack() {
         AssertSubscriber<Request> call = emitter.multi().subscribe().withSubscriber(AssertSubscriber.create(0));
-        emitter.offer(input("a"));
-        emitter.offer(input("b"));
+        offer("a", 10);
+        offer("b", 15);
 
         emitter.discard();
         call.request(2);
 
         assertThat(call.getItems()).isEmpty();
-        assertThat(heldInputs).hasValue(0);
-        assertThat(heldBytes).hasValue(0);
-        assertThat(emitter.offer(input("late"))).isFalse();
+        assertThat(heldInputs).hasValue(-2);
+        assertThat(heldBytes).hasValue(-25);
+        assertThat(emitter.offer(input("late"), 10)).isFalse();
     }
 
     @Test
@@ -98,6 +88,10 @@ class InputEmitterTest {
         AssertSubscriber<Request> second = emitter.multi().subscribe().withSubscriber(AssertSubscriber.create(1));
 
         second.assertFailedWith(IllegalStateException.class, "once");
+    }
+
+    private void offer(String text, int frameBytes) {
+        assertThat(emitter.offer(input(text), frameBytes)).isTrue();
     }
 
     private static Request input(String text) {

@@ -93,7 +93,7 @@ class MethodSocketsTest {
         socket.send("{\"end\":true}");
 
         assertThat(socket.next()).isEqualTo("{\"headers\":{\"x-showcase-kind\":\"client_streaming\"}}");
-        assertThat(socket.next()).isEqualTo("{\"message\":{\"sum\":\"5050\",\"count\":\"100\"}}");
+        assertThat(socket.next()).isEqualTo("{\"message\":{\"sum\":\"5050\",\"count\":\"100\",\"ascending\":true}}");
         assertThat(json(socket.next()).getAsJsonObject().getAsJsonObject("status").get("code").getAsString()).isEqualTo("OK");
         assertThat(socket.awaitClose().code()).isEqualTo(1000);
     }

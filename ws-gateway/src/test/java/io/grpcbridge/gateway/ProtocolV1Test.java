@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.grpcbridge.testing.Prometheus;
+import io.grpcbridge.testing.RawWebSocket;
 import io.grpcbridge.testing.TestSocket;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
@@ -185,6 +187,43 @@ class ProtocolV1Test {
         }
         TestSocket next = TestSocket.connect(ws).send("{\"input\":\"next\"}");
         assertThat(next.next(2)).containsExactly("{\"input\":\"next\"}", "{\"output\":\"服务端返回: next\"}");
+    }
+
+    @Test
+    void compressedInputsAreAnsweredAsAnyOther() throws Exception {
+        try (RawWebSocket socket = RawWebSocket.connectCompressing(ws, 0)) {
+            assertThat(socket.compressing()).as("permessage-deflate agreed").isTrue();
+            for (int i = 0; i < 3; i++) {
+                socket.sendText("{\"input\":\"" + "压缩".repeat(1000) + i + "\"}");
+                assertThat(socket.next().text()).isEqualTo("{\"input\":\"" + "压缩".repeat(1000) + i + "\"}");
+                assertThat(socket.next().text()).isEqualTo("{\"output\":\"服务端返回: " + "压缩".repeat(1000) + i + "\"}");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "one frame past the protocol limit, 70000, 1",
+            "one frame past the hard ceiling, 3000000, 1",
+            "continuation frames past the protocol limit, 70000, 4",
+            "continuation frames past the hard ceiling, 3000000, 40" })
+    void aCompressedMessageThatInflatesPastTheLimitClosesWith1009(String kind, int inflatedBytes, int frames)
+            throws Exception {
+        try (RawWebSocket socket = RawWebSocket.connectCompressing(ws, 0)) {
+            byte[] compressed = socket.deflate(inputFrameOfBytes(inflatedBytes).getBytes(StandardCharsets.UTF_8));
+            assertThat(compressed.length).as("what goes on the wire").isLessThan(16_384);
+            int part = (compressed.length + frames - 1) / frames;
+            for (int i = 0; i < frames; i++) {
+                byte[] piece = Arrays.copyOfRange(compressed, Math.min(i * part, compressed.length),
+                        Math.min((i + 1) * part, compressed.length));
+                socket.sendFrame(i == frames - 1, i == 0, i == 0 ? RawWebSocket.TEXT : RawWebSocket.CONTINUATION, piece);
+            }
+
+            RawWebSocket.Frame close = socket.next();
+            assertThat(close.opcode()).isEqualTo(RawWebSocket.CLOSE);
+            assertThat(close.closeCode()).isEqualTo(1009);
+        }
+        TestSocket.connect(ws).roundTrip("next");
     }
 
     @Test

@@ -29,6 +29,6 @@ class ReflectionV1alphaTest {
         socket.send("{\"message\":{\"value\":\"40\"}}", "{\"message\":{\"value\":\"2\"}}", "{\"end\":true}");
 
         socket.next(); // headers
-        assertThat(socket.next()).isEqualTo("{\"message\":{\"sum\":\"42\",\"count\":\"2\"}}");
+        assertThat(socket.next()).isEqualTo("{\"message\":{\"sum\":\"42\",\"count\":\"2\",\"ascending\":false}}");
     }
 }

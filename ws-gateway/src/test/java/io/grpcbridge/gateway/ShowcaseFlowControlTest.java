@@ -21,8 +21,8 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * Flow control, bounds and cancellation hold on the streaming methods of any backend, not only on
  * the chat stream: a client that reads nothing holds back a server-streaming method at its source,
- * a client that floods a slow client-streaming method is closed 1008 after a status frame that says
- * why, and a client that vanishes cancels its call.
+ * a client that streams into a slow client-streaming method as fast as its socket allows is slowed
+ * to the method's pace and loses nothing, and a client that vanishes cancels its call.
  */
 @QuarkusTest
 @QuarkusTestResource(value = ShowcaseBackend.class, restrictToAnnotatedClass = true)
@@ -58,29 +58,35 @@ class ShowcaseFlowControlTest {
     }
 
     @Test
-    void aClientFloodingASlowClientStreamingMethodIsClosed1008AfterAStatusFrameSayingWhy() throws Exception {
-        ShowcaseBackend.server.service().setSumDelay(Duration.ofMillis(10));
+    void aClientStreamingIntoASlowClientStreamingMethodIsPacedToItAndEveryInputArrivesInOrder() throws Exception {
+        int numbers = 100_000;
+        ShowcaseBackend.server.service().setSumDelay(Duration.ofNanos(20_000));
         try {
             long before = ShowcaseBackend.server.service().numbersReceived();
+            double pausesBefore = Prometheus.sum(root, "gateway_reads_paused_total", "reason=\"window\"");
             TestSocket socket = TestSocket.connect(root.resolve("/ws/showcase.Showcase/Sum"));
-            int sent = 0;
-            while (!socket.closed.isDone() && sent < 100_000) {
-                try {
-                    socket.send("{\"message\":{\"value\":\"1\"}}");
-                    sent++;
-                } catch (RuntimeException closedMeanwhile) {
-                    break;
-                }
+            String padding = "p".repeat(990);
+
+            for (int i = 1; i <= numbers; i++) {
+                socket.send("{\"message\":{\"value\":\"" + i + "\",\"padding\":\"" + padding + "\"}}");
             }
+            socket.send("{\"end\":true}");
             List<String> frames = new ArrayList<>();
             TestSocket.Closed closed = socket.drain(frames);
-            long received = ShowcaseBackend.server.service().numbersReceived() - before;
-            System.out.printf("flooding client, client streaming: %d sent before the close, %d taken by the service%n",
-                    sent, received);
 
-            assertThat(closed.code()).isEqualTo(1008);
-            assertThat(frames.get(frames.size() - 1)).contains("\"code\":\"RESOURCE_EXHAUSTED\"");
-            assertThat(received).isLessThan(sent);
+            long received = ShowcaseBackend.server.service().numbersReceived() - before;
+            double paused = Prometheus.sum(root, "gateway_reads_paused_total", "reason=\"window\"") - pausesBefore;
+            System.out.printf("client streaming into a slow method: %d numbers of 1 KB sent, %d taken; reading paused "
+                    + "%.0f times; window peak %.0f bytes%n", numbers, received, paused,
+                    Prometheus.sample(root, "gateway_input_window_peak_bytes_max"));
+            assertThat(frames).contains("{\"message\":{\"sum\":\"" + (long) numbers * (numbers + 1) / 2
+                    + "\",\"count\":\"" + numbers + "\",\"ascending\":true}}");
+            assertThat(frames.get(frames.size() - 1)).contains("\"code\":\"OK\"");
+            assertThat(closed.code()).isEqualTo(1000);
+            assertThat(received).isEqualTo(numbers);
+            assertThat(paused).as("times the socket was not read because the method was behind").isPositive();
+            // What the gateway held of the socket's inputs: its window (256 KiB), plus the message on its way.
+            assertThat(Prometheus.sample(root, "gateway_input_window_peak_bytes_max")).isLessThanOrEqualTo(262_144 + 65_536);
         } finally {
             ShowcaseBackend.server.service().setSumDelay(Duration.ZERO);
         }

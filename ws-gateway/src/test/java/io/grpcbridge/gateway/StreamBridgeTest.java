@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -79,65 +80,131 @@ class StreamBridgeTest {
 
     @Test
     void aClientThatDoesNotReadIsClosed1008WhenItsUnwrittenFramesPassTheByteBound() {
-        limits.maxPendingInputs = 100;
-        limits.maxPendingInputBytes = 100_000;
         Socket socket = open();
-        String input = "{\"input\":\"" + "y".repeat(1000) + "\"}";
+        String large = "x".repeat(3000);
 
-        for (int i = 0; i < 8; i++) {
-            socket.text(input); // 8 echoes of 1,012 bytes: 8,096 of 8,192
-        }
-        assertThat(socket.client.closes).isEmpty();
-        socket.text(input);
+        // The send window asks for 4 outputs at once; 3 unread outputs of 3,013 bytes pass 8,192.
+        onLoop(() -> {
+            for (int i = 0; i < 3; i++) {
+                socket.call.answer(large);
+            }
+        });
 
         assertThat(socket.client.closes).singleElement()
                 .satisfies(close -> assertThat(close.code()).isEqualTo(1008))
-                .satisfies(close -> assertThat(close.reason()).contains("client is not reading").contains("8096 bytes"));
+                .satisfies(close -> assertThat(close.reason()).contains("client is not reading").contains("6026 bytes"));
         assertThat(socket.call.cancelled).isTrue();
     }
 
     @Test
-    void inputsPastThePendingByteBoundClose1008BeforeTheirEcho() {
-        limits.maxPendingInputBytes = 2500;
+    void aClientThatSendsFasterThanItsCallTakesIsNotReadPastItsWindowAndLosesNothing() {
         Socket socket = open();
-        String input = "{\"input\":\"" + "z".repeat(1000) + "\"}";
 
-        socket.text(input);
-        socket.text(input);
+        for (int i = 0; i < 20; i++) {
+            socket.text("{\"input\":\"" + i + "\"}");
+        }
+        assertThat(socket.client.unread()).as("read: the window of 8").isEqualTo(12);
+        assertThat(socket.client.paused()).isTrue();
+        assertThat(registry.get("gateway.reads.paused").tag("reason", "window").counter().count()).isEqualTo(1);
+        assertThat(registry.get("gateway.sockets.paused").gauge().value()).isEqualTo(1);
+
+        onLoop(() -> socket.call.take(3));
+        assertThat(socket.client.unread()).as("three taken: three more read").isEqualTo(9);
         onLoop(socket.client::writeAll);
-        socket.text(input); // a third 1,003-byte request would make 3,009 waiting bytes
+        onLoop(() -> socket.call.take(100));
 
-        assertThat(socket.client.frames).hasSize(2);
-        assertThat(socket.client.closes).singleElement()
-                .satisfies(close -> assertThat(close.code()).isEqualTo(1008))
-                .satisfies(close -> assertThat(close.reason()).contains("2500 bytes waiting"));
+        assertThat(socket.client.unread()).isZero();
+        assertThat(socket.client.paused()).isFalse();
+        assertThat(registry.get("gateway.sockets.paused").gauge().value()).isZero();
+        assertThat(socket.call.taken).containsExactlyElementsOf(IntStream.range(0, 20).mapToObj(String::valueOf).toList());
+        assertThat(socket.client.closes).isEmpty();
     }
 
     @Test
-    void theInputRateIsMeasuredOnTheClockItIsGiven() {
-        limits.maxInputsPerSecond = 3;
-        limits.maxPendingInputs = 100;
-        long oneInputsWorth = SECOND / 3 + 1;
+    void theWindowIsCountedInBytesToo() {
         Socket socket = open();
-        for (int i = 0; i < 3; i++) {
+        String input = "{\"input\":\"" + "z".repeat(1000) + "\"}"; // 1,012 bytes
+
+        for (int i = 0; i < 6; i++) {
+            socket.text(input);
+        }
+        onLoop(socket.client::writeAll);
+
+        assertThat(socket.client.unread()).as("read while under 4,096 bytes: 5").isEqualTo(1);
+        assertThat(budget.held()).isEqualTo(5 * 1012);
+        onLoop(() -> socket.call.take(1));
+        assertThat(socket.client.unread()).isZero();
+        assertThat(socket.client.closes).isEmpty();
+    }
+
+    @Test
+    void aClientThatReadsTooSlowlyIsNotReadWhileHalfItsUnwrittenBoundWaits() {
+        limits.inputWindow = 100;
+        limits.inputWindowBytes = 100_000;
+        Socket socket = open();
+        String input = "{\"input\":\"" + "y".repeat(1000) + "\"}"; // echoes of 1,012 bytes
+
+        for (int i = 0; i < 10; i++) {
+            socket.text(input);
+        }
+        // 4 echoes make 4,048 bytes, under half of 8,192: a fifth is read, then no more.
+        assertThat(socket.client.unwritten()).isEqualTo(5);
+        assertThat(socket.client.unread()).isEqualTo(5);
+        assertThat(registry.get("gateway.reads.paused").tag("reason", "unwritten").counter().count()).isEqualTo(1);
+
+        onLoop(socket.client::writeAll);
+        onLoop(socket.client::writeAll);
+
+        assertThat(socket.client.unread()).isZero();
+        assertThat(socket.client.frames).hasSize(10);
+        assertThat(socket.client.closes).isEmpty();
+    }
+
+    @Test
+    void theInputRateIsMeasuredOnTheClockItIsGivenAndPacesInsteadOfDropping() {
+        limits.maxInputsPerSecond = 3;
+        limits.inputWindow = 100;
+        Socket socket = open();
+
+        for (int i = 0; i < 5; i++) {
             socket.text("{\"input\":\"" + i + "\"}");
         }
+        assertThat(socket.client.unread()).as("a second's worth read").isEqualTo(2);
+        assertThat(registry.get("gateway.reads.paused").tag("reason", "rate").counter().count()).isEqualTo(1);
 
-        socket.text("{\"input\":\"over\"}");
-        assertThat(socket.client.frames).last().asString().contains("RESOURCE_EXHAUSTED");
-        clock.addAndGet(oneInputsWorth);
-        socket.text("{\"input\":\"paced\"}");
-        assertThat(socket.client.frames).last().isEqualTo("{\"input\":\"paced\"}");
-        clock.addAndGet(oneInputsWorth);
-        socket.text("{\"input\":\"paced\"}", "{\"input\":\"dropped quietly\"}");
+        clock.addAndGet(SECOND / 3 + 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> onLoop(() -> socket.client.unread() == 1));
+        clock.addAndGet(SECOND / 3 + 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> onLoop(() -> socket.client.unread() == 0));
+
+        assertThat(socket.client.frames).containsExactly("{\"input\":\"0\"}", "{\"input\":\"1\"}",
+                "{\"input\":\"2\"}", "{\"input\":\"3\"}", "{\"input\":\"4\"}");
         assertThat(socket.client.closes).isEmpty();
+    }
 
-        clock.addAndGet(oneInputsWorth); // a second after the warning, still over the rate
-        socket.text("{\"input\":\"paced\"}", "{\"input\":\"over again\"}");
+    @Test
+    void underBudgetPressureASocketThatHoldsInputsReadsNoMoreWhileAnEmptyOneReadsOne() {
+        limits.inputWindow = 100;
+        limits.inputWindowBytes = 100_000;
+        limits.maxUnwrittenBytes = 100_000;
+        budget = new MemoryBudget(10_000);
+        metrics = new GatewayMetrics(new SimpleMeterRegistry(), budget);
+        Socket hoarder = open();
+        Socket polite = open();
+        String large = "{\"input\":\"" + "h".repeat(1000) + "\"}";
 
-        assertThat(socket.client.frames).filteredOn(frame -> frame.contains("RESOURCE_EXHAUSTED")).hasSize(1);
-        assertThat(socket.client.frames).noneMatch(frame -> frame.contains("dropped quietly") || frame.contains("over again"));
-        assertThat(socket.client.closes).singleElement().satisfies(close -> assertThat(close.code()).isEqualTo(1008));
+        for (int i = 0; i < 12; i++) {
+            hoarder.text(large); // input untaken and echo unwritten: about 2 KB held each
+        }
+        assertThat(budget.underPressure()).isTrue();
+        assertThat(hoarder.client.unread()).as("read until past three quarters of 10,000").isEqualTo(8);
+        polite.text("{\"input\":\"hello\"}", "{\"input\":\"again\"}");
+        assertThat(polite.client.unread()).as("an empty window reads one").isEqualTo(1);
+
+        onLoop(() -> polite.call.take(1));
+        assertThat(polite.client.unread()).isZero();
+        assertThat(budget.evictions()).isZero();
+        assertThat(hoarder.client.closes).isEmpty();
     }
 
     @Test
@@ -204,19 +271,21 @@ class StreamBridgeTest {
 
     @Test
     void theSocketHoldingTheMostIsClosedWhenTheGatewayPassesItsBudgetAndTheOthersKeepWorking() {
-        limits.maxPendingInputs = 100;
-        limits.maxPendingInputBytes = 100_000;
-        limits.maxUnwrittenBytes = 100_000;
+        limits.sendWindow = 64;
+        limits.sendWindowBytes = 100_000;
+        limits.maxUnwrittenBytes = 200_000;
         budget = new MemoryBudget(10_000);
         metrics = new GatewayMetrics(new SimpleMeterRegistry(), budget);
         Socket polite = open();
         Socket hoarder = open();
         polite.text("{\"input\":\"hello\"}");
-        String large = "{\"input\":\"" + "h".repeat(1000) + "\"}";
+        String large = "h".repeat(1000);
 
-        for (int i = 0; i < 8; i++) {
-            hoarder.text(large); // echoes unwritten and inputs untaken: about 2 KB held per input
-        }
+        onLoop(() -> {
+            for (int i = 0; i < 12; i++) {
+                hoarder.call.answer(large); // outputs its client does not read: 1,013 bytes each
+            }
+        });
         onLoop(() -> {
         }); // the eviction runs on the socket's event loop
 
@@ -233,10 +302,12 @@ class StreamBridgeTest {
     @Test
     void everythingASocketHeldIsGivenBackWhenItIsGoneHoweverItEnded() {
         Socket socket = open();
-        socket.text("{\"input\":\"" + "q".repeat(500) + "\"}");
-        socket.text("{\"input\":\"" + "q".repeat(500) + "\"}");
+        for (int i = 0; i < 10; i++) {
+            socket.text("{\"input\":\"" + "q".repeat(300) + "\"}");
+        }
         assertThat(budget.held()).isPositive();
         assertThat(registry.get("gateway.streams.active").gauge().value()).isEqualTo(1);
+        assertThat(registry.get("gateway.sockets.paused").gauge().value()).isEqualTo(1);
 
         onLoop(() -> socket.bridge.onSocketClosed(1006));
 
@@ -244,6 +315,7 @@ class StreamBridgeTest {
         assertThat(socket.call.cancelled).isTrue();
         assertThat(registry.get("gateway.streams.active").gauge().value()).isZero();
         assertThat(registry.get("gateway.inputs.pending").gauge().value()).isZero();
+        assertThat(registry.get("gateway.sockets.paused").gauge().value()).isZero();
     }
 
     @Test
@@ -267,12 +339,17 @@ class StreamBridgeTest {
             StreamBridge.Shared shared = new StreamBridge.Shared(limits, metrics, budget, clock::get);
             StreamBridge.Method chat = new StreamBridge.Method(new ChatFrames(Request.getDefaultInstance()), true,
                     ChatWebSocket.METHOD);
-            bridge = onLoop(() -> StreamBridge.open(client, null, eventLoop, shared, chat, call));
+            bridge = onLoop(() -> {
+                StreamBridge opened = StreamBridge.open(client, null, eventLoop, shared, chat, call);
+                client.deliverTo(opened::onText);
+                return opened;
+            });
         }
 
+        /** The client sends these; each is read as soon as the bridge wants it. */
         void text(String... frames) {
             for (String frame : frames) {
-                onLoop(() -> bridge.onText(frame));
+                onLoop(() -> client.arrive(frame));
             }
         }
     }

@@ -11,8 +11,8 @@ final class TestLimits implements GatewayConfig.Socket {
     int sendWindowBytes = 2048;
     int maxUnwrittenFrames = 64;
     int maxUnwrittenBytes = 8192;
-    int maxPendingInputs = 8;
-    int maxPendingInputBytes = 4096;
+    int inputWindow = 8;
+    int inputWindowBytes = 4096;
     int maxInputsPerSecond = 1000;
 
     @Override
@@ -41,18 +41,23 @@ final class TestLimits implements GatewayConfig.Socket {
     }
 
     @Override
-    public int maxPendingInputs() {
-        return maxPendingInputs;
+    public int inputWindow() {
+        return inputWindow;
     }
 
     @Override
-    public int maxPendingInputBytes() {
-        return maxPendingInputBytes;
+    public int inputWindowBytes() {
+        return inputWindowBytes;
     }
 
     @Override
     public int maxInputsPerSecond() {
         return maxInputsPerSecond;
+    }
+
+    @Override
+    public boolean compression() {
+        return true;
     }
 
     @Override
