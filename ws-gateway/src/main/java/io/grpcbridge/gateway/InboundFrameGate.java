@@ -95,38 +95,43 @@ final class InboundFrameGate {
 
     /** The socket is open: messages go to {@code socket} from now on, as far as it wants them. */
     void open(Reader socket) {
-        inEventLoop(() -> {
-            if (state == State.OPENING) {
-                reader = socket;
-                letWaitingIn(State.OPENING);
-            }
-        });
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.eventLoop().execute(() -> open(socket));
+        } else if (state == State.OPENING) {
+            reader = socket;
+            letWaitingIn(State.OPENING);
+        }
     }
 
-    /** The reader may have room again: waiting frames go in as far as it takes them. */
+    /**
+     * The reader may have room again: waiting frames go in as far as it takes them. Called after
+     * every input taken and every frame written, so it costs nothing while the gate reads.
+     */
     void resume() {
-        inEventLoop(() -> {
-            if (lettingIn) {
-                askedAgain = true;
-            } else if (state == State.PAUSED) {
-                letWaitingIn(State.PAUSED);
-            }
-        });
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.eventLoop().execute(this::resume);
+        } else if (lettingIn) {
+            askedAgain = true;
+        } else if (state == State.PAUSED) {
+            letWaitingIn(State.PAUSED);
+        }
     }
 
     /** The socket is closing: what waits is dropped, and the connection is read for the close handshake. */
     void discard() {
-        inEventLoop(() -> {
-            State was = state;
-            state = State.DISCARDING;
-            releaseWaiting();
-            if (was == State.PAUSED) {
-                reader.readingResumed();
-            }
-            if (was == State.PAUSED || was == State.OPENING) {
-                channel.config().setAutoRead(true);
-            }
-        });
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.eventLoop().execute(this::discard);
+            return;
+        }
+        State was = state;
+        state = State.DISCARDING;
+        releaseWaiting();
+        if (was == State.PAUSED) {
+            reader.readingResumed();
+        }
+        if (was == State.PAUSED || was == State.OPENING) {
+            channel.config().setAutoRead(true);
+        }
     }
 
     private void letWaitingIn(State from) {
@@ -160,14 +165,6 @@ final class InboundFrameGate {
             }
         } finally {
             lettingIn = false;
-        }
-    }
-
-    private void inEventLoop(Runnable action) {
-        if (channel.eventLoop().inEventLoop()) {
-            action.run();
-        } else {
-            channel.eventLoop().execute(action);
         }
     }
 
