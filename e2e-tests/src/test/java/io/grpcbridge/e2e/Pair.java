@@ -101,9 +101,12 @@ final class Pair implements BeforeAllCallback, AfterAllCallback, BeforeEachCallb
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            // Beside another backend, the chat is bridged only when it is named too.
             options.addAll(List.of("-Dquarkus.grpc.clients.showcase.host=127.0.0.1",
                     "-Dquarkus.grpc.clients.showcase.port=" + showcase.port(),
-                    "-Dgateway.backends.showcase.expose=showcase.Showcase"));
+                    "-Dgateway.backends.showcase.expose=showcase.Showcase",
+                    "-Dgateway.backends.chat.expose=chat.Chat",
+                    "-Dgateway.backends.chat.descriptor-set=classpath:META-INF/grpc-descriptors/chat.dsc"));
         }
         gateway = ServiceProcess.gateway(chat, options.toArray(String[]::new)).start();
         if (withShowcase) {

@@ -4,8 +4,14 @@ import java.io.IOException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -23,7 +29,9 @@ public final class ShowcaseServer implements AutoCloseable {
 
     /** Which server reflection services it serves: a bridge should fall back from v1 to v1alpha. */
     public enum Reflection {
-        NONE, V1, V1ALPHA, BOTH
+        NONE, V1, V1ALPHA, BOTH,
+        /** v1alpha only, and the well-known types' files not served, as older (Go) servers answer. */
+        V1ALPHA_WITHOUT_WELL_KNOWN_FILES
     }
 
     /** How long {@link #close()} lets calls in progress finish before it cancels them. */
@@ -33,13 +41,15 @@ public final class ShowcaseServer implements AutoCloseable {
     private final ShowcaseService service;
     private final HealthStatusManager health;
     private final ScheduledExecutorService scheduler;
+    private final AtomicInteger reflectionCalls;
 
     private ShowcaseServer(Server server, ShowcaseService service, HealthStatusManager health,
-            ScheduledExecutorService scheduler) {
+            ScheduledExecutorService scheduler, AtomicInteger reflectionCalls) {
         this.server = server;
         this.service = service;
         this.health = health;
         this.scheduler = scheduler;
+        this.reflectionCalls = reflectionCalls;
     }
 
     /** A server on a free port with both reflection services, until told otherwise. */
@@ -60,6 +70,11 @@ public final class ShowcaseServer implements AutoCloseable {
     /** The service it serves, for its counters and the slow-consumer delay. */
     public ShowcaseService service() {
         return service;
+    }
+
+    /** Calls its server reflection services (either version) have had: how often a client asked for its descriptors. */
+    public int reflectionCalls() {
+        return reflectionCalls.get();
     }
 
     /** Its health service's statuses: the overall one ("") and showcase.Showcase's are SERVING. */
@@ -132,17 +147,30 @@ public final class ShowcaseServer implements AutoCloseable {
             HealthStatusManager health = new HealthStatusManager();
             health.setStatus(ShowcaseGrpc.SERVICE_NAME, ServingStatus.SERVING);
 
+            AtomicInteger reflectionCalls = new AtomicInteger();
+            ServerInterceptor counted = new ServerInterceptor() {
+                @Override
+                public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                        ServerCallHandler<Q, R> next) {
+                    reflectionCalls.incrementAndGet();
+                    return next.startCall(call, headers);
+                }
+            };
             NettyServerBuilder server = NettyServerBuilder.forPort(port)
                     .addService(service)
                     .addService(health.getHealthService());
             if (reflection == Reflection.V1 || reflection == Reflection.BOTH) {
-                server.addService(ProtoReflectionServiceV1.newInstance());
+                server.addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), counted));
             }
             if (reflection == Reflection.V1ALPHA || reflection == Reflection.BOTH) {
-                server.addService(ProtoReflectionService.newInstance());
+                server.addService(ServerInterceptors.intercept(ProtoReflectionService.newInstance(), counted));
+            }
+            if (reflection == Reflection.V1ALPHA_WITHOUT_WELL_KNOWN_FILES) {
+                server.addService(ServerInterceptors.intercept(ProtoReflectionService.newInstance(), new WithoutWellKnownFiles(),
+                        counted));
             }
             try {
-                return new ShowcaseServer(server.build().start(), service, health, scheduler);
+                return new ShowcaseServer(server.build().start(), service, health, scheduler, reflectionCalls);
             } catch (IOException | RuntimeException e) {
                 scheduler.shutdownNow();
                 throw e;

@@ -28,9 +28,9 @@ public class BackendCalls {
     private final BackendChannels channels;
     private final Map<String, Optional<Duration>> deadlines;
 
-    BackendCalls(BackendChannels channels, GatewayConfig config) {
+    BackendCalls(BackendChannels channels, ConfiguredBackends backends) {
         this.channels = channels;
-        this.deadlines = config.backends().entrySet().stream()
+        this.deadlines = backends.all().entrySet().stream()
                 .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, backend -> backend.getValue().deadline()));
     }
 

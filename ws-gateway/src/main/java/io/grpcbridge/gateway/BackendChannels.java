@@ -70,7 +70,7 @@ public class BackendChannels {
 
     private final Map<String, Map<EventLoop, ManagedChannel>> byBackend = new LinkedHashMap<>();
 
-    BackendChannels(Vertx vertx, GatewayConfig gateway, @Any Instance<ChannelBuilderCustomizer<?>> customizers,
+    BackendChannels(Vertx vertx, ConfiguredBackends backends, @Any Instance<ChannelBuilderCustomizer<?>> customizers,
             GrpcClientInterceptorContainer interceptors) {
         Map<String, GrpcClientConfiguration> clients = ConfigProvider.getConfig().unwrap(SmallRyeConfig.class)
                 .getConfigMapping(GrpcConfiguration.class).clients();
@@ -78,7 +78,7 @@ public class BackendChannels {
                 .filter(interceptor -> !(interceptor instanceof IOThreadClientInterceptor)).toList();
         List<ChannelBuilderCustomizer<?>> sorted = customizers.stream()
                 .sorted(Comparator.comparingInt(ChannelBuilderCustomizer::priority)).toList();
-        for (String backend : gateway.backends().keySet()) {
+        for (String backend : backends.all().keySet()) {
             GrpcClientConfiguration config = clients.get(backend);
             if (config == null) {
                 throw new IllegalStateException("gateway.backends." + backend + " has no address: set quarkus.grpc.clients."

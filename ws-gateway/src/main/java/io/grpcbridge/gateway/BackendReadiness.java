@@ -28,10 +28,11 @@ public class BackendReadiness implements AsyncHealthCheck {
     private final List<String> backends;
     private final Duration wait;
 
-    BackendReadiness(BackendConnectivity connectivity, MethodCatalog catalog, GatewayConfig config) {
+    BackendReadiness(BackendConnectivity connectivity, MethodCatalog catalog, GatewayConfig config,
+            ConfiguredBackends configured) {
         this.connectivity = connectivity;
         this.catalog = catalog;
-        this.backends = List.copyOf(config.backends().keySet());
+        this.backends = List.copyOf(configured.all().keySet());
         this.wait = config.chat().connectWait();
     }
 

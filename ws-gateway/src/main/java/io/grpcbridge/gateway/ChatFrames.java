@@ -50,11 +50,13 @@ final class ChatFrames implements FrameFormat {
     }
 
     @Override
-    public Ending ended(Status status, Metadata trailers) {
+    public Ending ended(FlowControlledClientCall.Outcome outcome) {
+        Status status = outcome.status();
         if (status.isOk()) {
             return new Ending(null, CloseRules.NORMAL, "chat ended");
         }
-        String message = status.getCode() == Status.Code.UNAVAILABLE ? "chat-service unavailable"
+        // As on method sockets: grpc-java's own description of an unreachable backend stays inside.
+        String message = !outcome.fromBackend() && status.getCode() == Status.Code.UNAVAILABLE ? "chat-service unavailable"
                 : "chat-service: " + (status.getDescription() == null ? status.getCode().name() : status.getDescription());
         return new Ending(error(status.getCode().name(), message), CloseRules.codeFor(status), message);
     }

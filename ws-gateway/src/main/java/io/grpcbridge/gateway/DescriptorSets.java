@@ -45,6 +45,11 @@ final class DescriptorSets {
     private DescriptorSets() {
     }
 
+    /** Whether {@code file} is one of protobuf's well-known types' files, which protobuf-java has built in. */
+    static boolean isWellKnown(String file) {
+        return WELL_KNOWN.containsKey(file);
+    }
+
     /** The files of a descriptor set at {@code location}: a path, or {@code classpath:} and a resource. */
     static List<FileDescriptorProto> read(String location) {
         try (InputStream in = open(location)) {

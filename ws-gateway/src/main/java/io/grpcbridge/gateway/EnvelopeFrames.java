@@ -79,15 +79,16 @@ final class EnvelopeFrames implements FrameFormat {
     }
 
     @Override
-    public Ending ended(Status status, Metadata trailers) {
-        if (status.getCode() == Status.Code.UNAVAILABLE) {
-            // grpc-java's own description of an unreachable backend names its address: not for clients.
-            String message = method.backend() + " unavailable";
-            return new Ending(status(status.getCode().name(), message, trailers), CloseRules.TRY_AGAIN_LATER, message);
-        }
-        String message = status.getDescription() == null ? "" : status.getDescription();
-        return new Ending(status(status.getCode().name(), message, trailers), CloseRules.NORMAL,
-                "call ended: " + status.getCode().name());
+    public Ending ended(FlowControlledClientCall.Outcome outcome) {
+        Status status = outcome.status();
+        // The backend's own message goes to the client whatever the code; grpc-java's description of
+        // a backend it could not reach may name the backend's address, so the gateway says its own.
+        String message = !outcome.fromBackend() && status.getCode() == Status.Code.UNAVAILABLE ? method.backend() + " unavailable"
+                : status.getDescription() == null ? "" : status.getDescription();
+        String frame = status(status.getCode().name(), message, outcome.trailers());
+        return status.getCode() == Status.Code.UNAVAILABLE
+                ? new Ending(frame, CloseRules.TRY_AGAIN_LATER, message.isEmpty() ? "call ended: UNAVAILABLE" : message)
+                : new Ending(frame, CloseRules.NORMAL, "call ended: " + status.getCode().name());
     }
 
     @Override

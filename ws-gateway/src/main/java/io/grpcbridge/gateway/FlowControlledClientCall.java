@@ -43,9 +43,19 @@ public final class FlowControlledClientCall<I, O> extends ClientCall.Listener<O>
         }
 
         /** How the call ended, before the subscriber hears of it. */
-        default void closed(Status status, Metadata trailers) {
+        default void closed(Outcome outcome) {
         }
     }
+
+    /**
+     * How a call ended: its status and trailers, and whether they came from the backend (it sent
+     * response headers, or a trailers-only response) or from grpc-java, which could not reach it:
+     * a failure of its own has no trailers at all, and its description may name the backend's address.
+     */
+    public record Outcome(Status status, Metadata trailers, boolean fromBackend) {
+    }
+
+    private static final Metadata.Key<String> CONTENT_TYPE = Metadata.Key.of("content-type", Metadata.ASCII_STRING_MARSHALLER);
 
     private final ClientCall<I, O> call;
     private final Multi<I> requests;
@@ -54,6 +64,7 @@ public final class FlowControlledClientCall<I, O> extends ClientCall.Listener<O>
     private final boolean oneRequest;
     private final RequestPump pump = new RequestPump();
     private boolean done;
+    private boolean answered;
 
     private FlowControlledClientCall(ClientCall<I, O> call, boolean oneRequest, Multi<I> requests,
             Flow.Subscriber<? super O> responses, Watcher watcher) {
@@ -98,6 +109,7 @@ public final class FlowControlledClientCall<I, O> extends ClientCall.Listener<O>
 
     @Override
     public void onHeaders(Metadata headers) {
+        answered = true;
         if (!done) {
             watcher.headers(headers);
         }
@@ -113,7 +125,7 @@ public final class FlowControlledClientCall<I, O> extends ClientCall.Listener<O>
     @Override
     public void onClose(Status status, Metadata trailers) {
         if (finish()) {
-            watcher.closed(status, trailers);
+            watcher.closed(new Outcome(status, trailers, answered || trailers.containsKey(CONTENT_TYPE)));
             if (status.isOk()) {
                 responses.onComplete();
             } else {

@@ -32,8 +32,8 @@ interface FrameFormat {
     /** The response headers as a frame, or null when they are not passed on. */
     String headers(Metadata headers);
 
-    /** How the call's own end, with {@code status} and {@code trailers}, is told. */
-    Ending ended(Status status, Metadata trailers);
+    /** How the call's own end is told. */
+    Ending ended(FlowControlledClientCall.Outcome outcome);
 
     /**
      * The frame that tells the client why the gateway ends its call and closes the socket with

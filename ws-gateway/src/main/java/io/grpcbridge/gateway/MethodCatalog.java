@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -21,18 +23,20 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.Descriptors.FileDescriptor;
 
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
 import io.quarkus.runtime.Startup;
 
 /**
  * Every method the gateway exposes, by {@code package.Service/Method}, from each backend's
  * descriptors: a descriptor set read at startup (a bad one stops the gateway), or the backend's
  * server reflection, asked at startup, retried every {@code gateway.chat.connect-wait} until it
- * answers, then asked again every {@code reflection-refresh}. A backend's methods are exposed only as
- * its {@code expose} list says.
+ * answers, then asked again every {@code reflection-refresh}, and at once whenever the gateway's
+ * connection to the backend comes back (a backend redeployed with a new .proto is seen as soon as
+ * it is reachable again). A backend's methods are exposed only as its {@code expose} list says.
  */
 @Startup
 @Singleton
@@ -59,15 +63,17 @@ public class MethodCatalog {
     private final Map<String, Exposure> exposures = new LinkedHashMap<>();
     /** Each backend's methods once loaded, replaced as a whole on refresh. */
     private final Map<String, Map<String, BridgedMethod>> loaded = new HashMap<>();
+    /** Each reflected backend's next fetch, replaced when a reconnection brings it forward. */
+    private final Map<String, ScheduledFuture<?>> nextFetch = new ConcurrentHashMap<>();
     private final ScheduledExecutorService reflection = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "descriptor-reflection");
         thread.setDaemon(true);
         return thread;
     });
 
-    MethodCatalog(GatewayConfig config, BackendChannels channels) {
+    MethodCatalog(GatewayConfig config, ConfiguredBackends backends, BackendChannels channels) {
         Map<String, String> owners = new HashMap<>();
-        config.backends().forEach((backend, settings) -> {
+        backends.all().forEach((backend, settings) -> {
             Exposure exposure = Exposure.of(backend, settings.expose());
             exposure.entries().forEach(entry -> {
                 String other = owners.putIfAbsent(entry, backend);
@@ -77,7 +83,7 @@ public class MethodCatalog {
             });
             exposures.put(backend, exposure);
         });
-        config.backends().forEach((backend, settings) -> {
+        backends.all().forEach((backend, settings) -> {
             Exposure exposure = exposures.get(backend);
             if (settings.descriptorSet().isPresent()) {
                 String location = settings.descriptorSet().get();
@@ -85,7 +91,9 @@ public class MethodCatalog {
             } else {
                 Duration retry = config.chat().connectWait().compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
                         : config.chat().connectWait();
-                reflection.execute(() -> reflect(backend, exposure, channels, retry, settings.reflectionRefresh(), null));
+                Runnable fetch = () -> reflect(backend, exposure, channels, retry, settings.reflectionRefresh(), null);
+                nextFetch.put(backend, reflection.schedule(fetch, 0, TimeUnit.MILLISECONDS));
+                fetchAgainOnReconnect(backend, channels.of(backend).iterator().next(), fetch);
             }
         });
     }
@@ -147,9 +155,11 @@ public class MethodCatalog {
             String lastFailure) {
         String failure = null;
         try {
-            List<FileDescriptorProto> files = ReflectionClient.fetch(channels.of(backend).iterator().next(),
+            ReflectionClient.Fetched fetched = ReflectionClient.fetch(channels.of(backend).iterator().next(),
                     exposure.services(), REFLECTION_TIMEOUT);
-            publish(backend, exposure.select(DescriptorSets.link(files)), "server reflection");
+            publish(backend, exposure.select(DescriptorSets.link(fetched.files())), fetched.wellKnownNotServed().isEmpty()
+                    ? "server reflection"
+                    : "server reflection, with protobuf-java's own " + fetched.wellKnownNotServed() + " (the server could not serve them)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -162,8 +172,35 @@ public class MethodCatalog {
         }
         Duration next = failure != null && !isLoaded(backend) ? retry : refresh;
         String seen = failure;
-        reflection.schedule(() -> reflect(backend, exposure, channels, retry, refresh, seen), next.toMillis(),
-                TimeUnit.MILLISECONDS);
+        nextFetch.put(backend, reflection.schedule(() -> reflect(backend, exposure, channels, retry, refresh, seen),
+                next.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Whenever {@code channel} becomes ready again after it was not, the backend's descriptors are
+     * fetched at once. A channel that falls idle (its connection closed) is asked to connect again,
+     * so that a restarted backend is seen without waiting for a socket or a probe to ask for it.
+     */
+    private void fetchAgainOnReconnect(String backend, ManagedChannel channel, Runnable fetch) {
+        ConnectivityState before = channel.getState(false);
+        channel.notifyWhenStateChanged(before, () -> {
+            ConnectivityState now = channel.getState(false);
+            if (now == ConnectivityState.SHUTDOWN || reflection.isShutdown()) {
+                return;
+            }
+            if (now == ConnectivityState.IDLE) {
+                channel.getState(true);
+            }
+            if (now == ConnectivityState.READY && before != ConnectivityState.READY) {
+                reflection.execute(() -> {
+                    ScheduledFuture<?> scheduled = nextFetch.get(backend);
+                    if (scheduled != null && scheduled.cancel(false)) {
+                        fetch.run();
+                    }
+                });
+            }
+            fetchAgainOnReconnect(backend, channel, fetch);
+        });
     }
 
     /** What {@code gateway.backends.<name>.expose} lists: whole services and single methods. */

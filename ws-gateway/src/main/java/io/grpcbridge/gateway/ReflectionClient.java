@@ -4,11 +4,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +33,11 @@ import io.grpc.stub.StreamObserver;
  * Asks a backend's server reflection for the descriptor files of some services and of everything
  * they import: {@code grpc.reflection.v1}, and {@code v1alpha} when the server has only that (older
  * servers). The two versions have the same messages, field for field, so v1's classes serve both.
+ * <p>
+ * A well-known type's file the server cannot serve ({@code NOT_FOUND: unknown file:
+ * google/protobuf/struct.proto}, common with older generated code) is left out of the answer: the
+ * files are linked with protobuf-java's own copy ({@link DescriptorSets}). Any other file it cannot
+ * serve fails the fetch, naming the file and the file that imports it.
  */
 final class ReflectionClient {
 
@@ -48,10 +52,17 @@ final class ReflectionClient {
     }
 
     /**
+     * What a server's reflection gave: its files, and the well-known types' files it could not serve
+     * (protobuf-java's own stand in for them).
+     */
+    record Fetched(List<FileDescriptorProto> files, List<String> wellKnownNotServed) {
+    }
+
+    /**
      * The files that define {@code services}, with their imports, from {@code channel}; blocks for
      * at most {@code timeout}. Fails with the reflection error when a service is unknown to the backend.
      */
-    static List<FileDescriptorProto> fetch(Channel channel, List<String> services, Duration timeout)
+    static Fetched fetch(Channel channel, List<String> services, Duration timeout)
             throws InterruptedException, TimeoutException {
         try {
             return fetch(channel, V1, services, timeout);
@@ -63,7 +74,7 @@ final class ReflectionClient {
         }
     }
 
-    private static List<FileDescriptorProto> fetch(Channel channel,
+    private static Fetched fetch(Channel channel,
             MethodDescriptor<ServerReflectionRequest, ServerReflectionResponse> method, List<String> services,
             Duration timeout) throws InterruptedException, TimeoutException {
         Exchange exchange = new Exchange(services);
@@ -73,7 +84,7 @@ final class ReflectionClient {
         exchange.start(requests);
         boolean fetched = false;
         try {
-            List<FileDescriptorProto> files = exchange.result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Fetched files = exchange.result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             fetched = true;
             return files;
         } catch (ExecutionException e) {
@@ -96,10 +107,12 @@ final class ReflectionClient {
      */
     private static final class Exchange implements StreamObserver<ServerReflectionResponse> {
 
-        final CompletableFuture<List<FileDescriptorProto>> result = new CompletableFuture<>();
+        final CompletableFuture<Fetched> result = new CompletableFuture<>();
         private final Deque<ServerReflectionRequest> questions = new ArrayDeque<>();
         private final Map<String, FileDescriptorProto> files = new LinkedHashMap<>();
-        private final Set<String> asked = new HashSet<>();
+        /** Each file asked for by name, and the file that imports it. */
+        private final Map<String, String> importers = new HashMap<>();
+        private final List<String> wellKnownNotServed = new ArrayList<>();
         private StreamObserver<ServerReflectionRequest> requests;
 
         Exchange(List<String> services) {
@@ -114,7 +127,7 @@ final class ReflectionClient {
         private void askNext() {
             ServerReflectionRequest next = questions.poll();
             if (next == null) {
-                result.complete(new ArrayList<>(files.values()));
+                result.complete(new Fetched(new ArrayList<>(files.values()), List.copyOf(wellKnownNotServed)));
             } else {
                 requests.onNext(next);
             }
@@ -123,10 +136,17 @@ final class ReflectionClient {
         @Override
         public void onNext(ServerReflectionResponse response) {
             if (response.hasErrorResponse()) {
+                ServerReflectionRequest asked = response.getOriginalRequest();
+                String file = asked.hasFileByFilename() ? asked.getFileByFilename() : null;
+                if (file != null && DescriptorSets.isWellKnown(file)) {
+                    wellKnownNotServed.add(file);
+                    askNext();
+                    return;
+                }
+                String what = file != null ? "file " + file + " (imported by " + importers.get(file) + ")"
+                        : "the file of " + asked.getFileContainingSymbol();
                 result.completeExceptionally(Status.fromCodeValue(response.getErrorResponse().getErrorCode())
-                        .withDescription(response.getErrorResponse().getErrorMessage() + " (asked: "
-                                + response.getOriginalRequest().getMessageRequestCase() + " "
-                                + describe(response.getOriginalRequest()) + ")")
+                        .withDescription("reflection cannot serve " + what + ": " + response.getErrorResponse().getErrorMessage())
                         .asRuntimeException());
                 return;
             }
@@ -141,16 +161,12 @@ final class ReflectionClient {
             }
             for (FileDescriptorProto file : List.copyOf(files.values())) {
                 for (String dependency : file.getDependencyList()) {
-                    if (!files.containsKey(dependency) && asked.add(dependency)) {
+                    if (!files.containsKey(dependency) && importers.putIfAbsent(dependency, file.getName()) == null) {
                         questions.add(ServerReflectionRequest.newBuilder().setFileByFilename(dependency).build());
                     }
                 }
             }
             askNext();
-        }
-
-        private static String describe(ServerReflectionRequest request) {
-            return request.hasFileContainingSymbol() ? request.getFileContainingSymbol() : request.getFileByFilename();
         }
 
         @Override

@@ -114,8 +114,8 @@ final class StreamBridge {
     private long outputCount;
     /** The most bytes the input window has held. */
     private long windowPeak;
-    /** The trailers of a call that ended OK (a failed call's travel with its exception). */
-    private Metadata trailers = new Metadata();
+    /** How the call ended, once it has. */
+    private FlowControlledClientCall.Outcome outcome;
 
     private StreamBridge(ClientSocket socket, String client, Context eventLoop, Shared shared, Method method) {
         this.socket = socket;
@@ -490,8 +490,8 @@ final class StreamBridge {
         }
 
         @Override
-        public void closed(Status status, Metadata callTrailers) {
-            trailers = callTrailers;
+        public void closed(FlowControlledClientCall.Outcome callOutcome) {
+            outcome = callOutcome;
         }
 
         @Override
@@ -513,7 +513,7 @@ final class StreamBridge {
                 // The call ended because the gateway ended its input: for the client, cut short by the restart.
                 close(CloseRules.GOING_AWAY, "gateway restarting");
             } else {
-                end(frames.ended(Status.OK, trailers));
+                end(frames.ended(outcome != null ? outcome : new FlowControlledClientCall.Outcome(Status.OK, new Metadata(), true)));
             }
         }
 
@@ -522,13 +522,14 @@ final class StreamBridge {
             if (state == State.CLOSED) {
                 return;
             }
-            Status status = Status.fromThrowable(failure);
-            Metadata failureTrailers = Status.trailersFromThrowable(failure);
+            FlowControlledClientCall.Outcome failed = outcome != null ? outcome
+                    : new FlowControlledClientCall.Outcome(Status.fromThrowable(failure), new Metadata(), false);
+            Status status = failed.status();
             LOG.infof("[%s] %s call failed: %s%s", socket.id(), frames.peer(), status.getCode(),
                     status.getDescription() == null ? "" : " (" + status.getDescription() + ")");
             metrics.errorFrameSent(status.getCode().name());
             // What the client is told: the status, never the service's address or a stack trace.
-            end(frames.ended(status, failureTrailers == null ? new Metadata() : failureTrailers));
+            end(frames.ended(failed));
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.Flow;
 
 import com.google.protobuf.Message;
 
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpcbridge.chat.api.Request;
 import io.grpcbridge.chat.api.Response;
@@ -23,9 +24,11 @@ final class FakeCall implements StreamBridge.Call {
     boolean inputsCompleted;
     private Flow.Subscriber<? super Message> outputs;
     private Flow.Subscription inputs;
+    private FlowControlledClientCall.Watcher watcher;
 
     @Override
-    public Multi<Message> start(Multi<Message> requests, FlowControlledClientCall.Watcher watcher) {
+    public Multi<Message> start(Multi<Message> requests, FlowControlledClientCall.Watcher callWatcher) {
+        watcher = callWatcher;
         return Multi.createFrom().publisher(subscriber -> {
             outputs = subscriber;
             subscriber.onSubscribe(new Flow.Subscription() {
@@ -80,7 +83,14 @@ final class FakeCall implements StreamBridge.Call {
         outputs.onComplete();
     }
 
+    /** The call fails with {@code status} without the backend having answered (grpc-java could not reach it). */
     void fail(Status status) {
+        fail(status, false);
+    }
+
+    /** The call fails with {@code status}, said by the backend itself when {@code fromBackend}. */
+    void fail(Status status, boolean fromBackend) {
+        watcher.closed(new FlowControlledClientCall.Outcome(status, new Metadata(), fromBackend));
         outputs.onError(status.asRuntimeException());
     }
 }

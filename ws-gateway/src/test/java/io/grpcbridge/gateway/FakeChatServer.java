@@ -56,10 +56,13 @@ public class FakeChatServer implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         startServer(0);
         port = server.getPort();
-        // In test mode Quarkus dials a client's test-port, not its port.
+        // In test mode Quarkus dials a client's test-port, not its port. The chat backend is named
+        // here, as beside another backend (a test's showcase) it is not the gateway's default.
         return Map.of("quarkus.grpc.clients.chat.host", "localhost",
                 "quarkus.grpc.clients.chat.port", String.valueOf(port),
-                "quarkus.grpc.clients.chat.test-port", String.valueOf(port));
+                "quarkus.grpc.clients.chat.test-port", String.valueOf(port),
+                "gateway.backends.chat.expose", "chat.Chat",
+                "gateway.backends.chat.descriptor-set", "classpath:META-INF/grpc-descriptors/chat.dsc");
     }
 
     @Override

@@ -126,6 +126,17 @@ class MethodSocketsTest {
     }
 
     @Test
+    void aBackendsOwnUnavailableKeepsItsMessageThen1013() throws Exception {
+        TestSocket socket = open("showcase.Showcase/Echo");
+
+        socket.send("{\"message\":{\"failWith\":\"UNAVAILABLE\"}}");
+
+        assertThat(json(socket.next())).isEqualTo(json(
+                "{\"status\":{\"code\":\"UNAVAILABLE\",\"message\":\"asked to fail\",\"trailers\":{\"x-showcase-trailer\":\"failed\"}}}"));
+        assertThat(socket.awaitClose()).isEqualTo(new TestSocket.Closed(1013, "asked to fail"));
+    }
+
+    @Test
     void aBadMessageGetsAnErrorNamingTheFieldAndTheCallGoesOn() throws Exception {
         TestSocket socket = open("showcase.Showcase/Converse");
 

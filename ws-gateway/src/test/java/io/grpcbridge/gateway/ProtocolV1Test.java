@@ -236,11 +236,11 @@ class ProtocolV1Test {
     }
 
     @Test
-    void serviceUnavailableSendsTheStatusThenCloses1013() throws Exception {
+    void serviceUnavailableSendsTheStatusWithTheServicesOwnMessageThenCloses1013() throws Exception {
         TestSocket socket = TestSocket.connect(ws).send("{\"input\":\"fail:UNAVAILABLE\"}");
 
-        assertThat(socket.next(2)).endsWith("{\"error\":{\"code\":\"UNAVAILABLE\",\"message\":\"chat-service unavailable\"}}");
-        assertThat(socket.awaitClose().code()).isEqualTo(1013);
+        assertThat(socket.next(2)).endsWith("{\"error\":{\"code\":\"UNAVAILABLE\",\"message\":\"chat-service: asked to fail\"}}");
+        assertThat(socket.awaitClose()).isEqualTo(new TestSocket.Closed(1013, "chat-service: asked to fail"));
     }
 
     @Test

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import io.grpcbridge.showcase.Everything;
 import io.grpcbridge.testing.ShowcaseMessages;
+import io.grpcbridge.testing.ShowcaseServer;
 import io.grpcbridge.testing.TestSocket;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -49,6 +50,20 @@ class ReflectedMethodsTest {
         awaitReflected();
         given().get("/ws/grpc.reflection.v1.ServerReflection/ServerReflectionInfo").then().statusCode(404);
         given().get("/ws/grpc.health.v1.Health/Check").then().statusCode(404);
+    }
+
+    @Test
+    void aRestartedBackendIsAskedForItsDescriptorsAgainAsSoonAsItIsBack() throws Exception {
+        awaitReflected();
+        int port = ShowcaseBackend.server.port();
+        ShowcaseBackend.server.close();
+
+        ShowcaseBackend.server = ShowcaseServer.builder().port(port).reflection(ShowcaseServer.Reflection.V1).start();
+
+        // A redeployed backend may have a new .proto: its reflection is asked at once, not at the
+        // next refresh (gateway.backends.<name>.reflection-refresh, 5 minutes).
+        await().atMost(Duration.ofSeconds(30)).until(() -> ShowcaseBackend.server.reflectionCalls() > 0);
+        awaitReflected();
     }
 
     /** Reflection is asked at startup, on its own thread: the methods appear when it has answered. */

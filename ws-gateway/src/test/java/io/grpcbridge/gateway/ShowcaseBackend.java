@@ -16,7 +16,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * four method kinds, every JSON-mapping feature) on a real gRPC server, bridged as backend
  * {@code showcase}. Its descriptors come, as the {@code descriptors} argument says, from a
  * descriptor set file ({@code set}, the default, as protoc --include_imports writes it), from server
- * reflection v1 ({@code reflection}), or from a server that has only v1alpha ({@code v1alpha}).
+ * reflection v1 ({@code reflection}), from a server that has only v1alpha ({@code v1alpha}), or from
+ * one that also cannot serve the well-known types' files, as older servers ({@code v1alpha-without-well-known-files}).
  */
 public class ShowcaseBackend implements QuarkusTestResourceLifecycleManager {
 
@@ -35,6 +36,7 @@ public class ShowcaseBackend implements QuarkusTestResourceLifecycleManager {
             server = ShowcaseServer.builder().reflection(switch (descriptors) {
                 case "reflection" -> ShowcaseServer.Reflection.V1;
                 case "v1alpha" -> ShowcaseServer.Reflection.V1ALPHA;
+                case "v1alpha-without-well-known-files" -> ShowcaseServer.Reflection.V1ALPHA_WITHOUT_WELL_KNOWN_FILES;
                 default -> ShowcaseServer.Reflection.NONE;
             }).start();
         } catch (IOException e) {

@@ -235,6 +235,17 @@ class StreamBridgeTest {
     }
 
     @Test
+    void theBackendsOwnUnavailableKeepsItsMessage() {
+        Socket socket = open();
+
+        onLoop(() -> socket.call.fail(Status.UNAVAILABLE.withDescription("asked UNAVAILABLE ✓ 100% 🎉"), true));
+
+        assertThat(socket.client.frames).containsExactly(
+                "{\"error\":{\"code\":\"UNAVAILABLE\",\"message\":\"chat-service: asked UNAVAILABLE ✓ 100% 🎉\"}}");
+        assertThat(socket.client.closes).singleElement().satisfies(close -> assertThat(close.code()).isEqualTo(1013));
+    }
+
+    @Test
     void drainingDeliversTheOutputsDueThenCloses1001() {
         Socket socket = open();
         socket.text("{\"input\":\"a\"}");
