@@ -93,6 +93,12 @@ export interface CallOptions {
   maxBufferedBytes?: number;
   /** The WebSocket constructor. Default: `globalThis.WebSocket`. */
   WebSocket?: WebSocketConstructor;
+  /**
+   * The fetch used after a refused handshake to ask the gateway's `/bridge/methods` whether the
+   * method exists (a browser cannot see the 404): an unknown method then ends `UNIMPLEMENTED`, not
+   * `UNAVAILABLE`. Default: `globalThis.fetch`.
+   */
+  fetch?: (url: string, init?: { signal?: unknown }) => Promise<{ ok: boolean; json(): Promise<any> }>;
   /** Each error frame. The call goes on; the iterator is not affected. */
   onError?: (error: FrameError, call: Call<any, any>) => void;
   /** Aborting it cancels the call. */

@@ -15,6 +15,8 @@ const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024;
 const DRAIN_POLL_MS = 4;
 /** How long to wait for the close after a status frame, or after an error on an open socket. */
 const CLOSE_GRACE_MS = 5000;
+/** How long a refused call waits for the gateway's method listing before it reports an outage. */
+const LISTING_TIMEOUT_MS = 3000;
 /** A call that lived this long (or received a message) was healthy: keepOpen starts its backoff anew. */
 const DEFAULT_HEALTHY_AFTER_MS = 10000;
 const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -121,6 +123,45 @@ function closedWithoutStatus(closeCode, reason) {
   };
 }
 
+/**
+ * Whether the gateway at `socketUrl` lists `method` at GET /bridge/methods: true or false, or null
+ * when it cannot be told (no fetch, the listing failed). A browser never sees why a handshake was
+ * refused; a method the gateway does not list was refused 404, not for an outage.
+ */
+async function methodListed(socketUrl, method, fetchImpl) {
+  if (typeof fetchImpl !== "function") {
+    return null;
+  }
+  try {
+    const listing = new URL(listingUrl(socketUrl));
+    const signal = typeof AbortSignal?.timeout === "function" ? AbortSignal.timeout(LISTING_TIMEOUT_MS) : undefined;
+    const response = await fetchImpl(listing.href, { signal });
+    if (!response.ok) {
+      return null;
+    }
+    const { methods } = await response.json();
+    return Array.isArray(methods) ? methods.some((listed) => listed?.name === method) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The gateway's method listing beside a method socket's URL (`<base>/ws/<method>` → `<base>/bridge/methods`). */
+function listingUrl(socketUrl) {
+  return socketUrl.replace(/^ws/, "http").replace(/\/ws\/[^?#]*([?#].*)?$/, "/bridge/methods");
+}
+
+/** The status of a call whose method the gateway does not expose. */
+function unknownMethod(method, socketUrl) {
+  return {
+    code: "UNIMPLEMENTED",
+    message: `unknown method ${method}: the gateway does not expose it (see ${listingUrl(socketUrl)})`,
+    trailers: {},
+    closeCode: 1006,
+    closeReason: "",
+  };
+}
+
 function stringMap(value) {
   const out = {};
   if (value && typeof value === "object" && !Array.isArray(value)) {
@@ -162,6 +203,9 @@ class BridgeCall {
   #iterDone = false;
   #graceTimer = null;
   #detach;
+  #fetch;
+  /** The listing asked after a refused handshake, while it is being asked. */
+  #refusal = null;
 
   constructor(method, url, socket, options) {
     this.method = method;
@@ -169,6 +213,7 @@ class BridgeCall {
     this.#socket = socket;
     this.#maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
     this.#onError = options.onError;
+    this.#fetch = options.fetch ?? globalThis.fetch?.bind(globalThis);
     this.#opened = new Promise((resolve, reject) => (this.#openedSettle = { resolve, reject }));
     this.#opened.catch(() => {}); // observable through `opened`; never an unhandled rejection
     this.#headers = new Promise((resolve) => (this.#headersResolve = resolve));
@@ -420,7 +465,16 @@ class BridgeCall {
       return;
     }
     const frame = this.#statusFrame;
-    this.#finish(frame ? { ...frame, closeCode: code, closeReason: reason ?? "" } : closedWithoutStatus(code, reason));
+    if (frame) {
+      this.#finish({ ...frame, closeCode: code, closeReason: reason ?? "" });
+    } else if (!this.#isOpen && code === 1006) {
+      // A refused handshake: a typo in the method name, or an outage? The listing tells them apart.
+      this.#refusal ??= methodListed(this.url, this.method, this.#fetch).then((listed) =>
+        this.#finish(listed === false ? unknownMethod(this.method, this.url) : closedWithoutStatus(code, reason)),
+      );
+    } else {
+      this.#finish(closedWithoutStatus(code, reason));
+    }
   }
 
   #finish(status) {
@@ -528,7 +582,7 @@ export function keepOpen(open, options = {}) {
     call.status.then((status) => {
       if (stopped || current !== call) return;
       current = null;
-      if (stopping || status.code === "OK" || !retryable(status.closeCode)) {
+      if (stopping || status.code === "OK" || status.code === "UNIMPLEMENTED" || !retryable(status.closeCode)) {
         end(status);
         return;
       }

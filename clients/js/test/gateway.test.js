@@ -268,18 +268,26 @@ describe("chat.Chat/BidStream as a method socket", () => {
 });
 
 describe("opening", () => {
-  test("an unknown method never opens: opened rejects, the status is UNAVAILABLE 1006, sends reject", TIMEOUT, async () => {
-    for (const method of ["showcase.Showcase/Nope", "nope.Nope/Echo"]) {
+  test("an unknown method never opens, and is told apart from an outage: UNIMPLEMENTED, sends reject", TIMEOUT, async () => {
+    for (const method of ["showcase.Showcase/Nope", "nope.Nope/Echo", "grpc.health.v1.Health/Check"]) {
       const call = openCall(method, base);
-      await assert.rejects(call.opened, (e) => e instanceof CallError && e.code === "UNAVAILABLE" && e.closeCode === 1006, method);
+      await assert.rejects(call.opened, (e) => e instanceof CallError && e.code === "UNIMPLEMENTED" && e.closeCode === 1006, method);
       const { messages, error, status, headers } = await drain(call);
       assert.deepEqual(messages, []);
       assert.ok(error instanceof CallError);
-      assert.equal(status.code, "UNAVAILABLE");
-      assert.equal(status.closeCode, 1006);
+      assert.equal(status.code, "UNIMPLEMENTED");
+      assert.match(status.message, new RegExp(`unknown method ${method.replace(".", "\\.")}`));
       assert.deepEqual(headers, {});
       await assert.rejects(call.send({}), CallError);
     }
+  });
+
+  test("a method the gateway lists but cannot open now is an outage, UNAVAILABLE 1006 (keepOpen retries it)", TIMEOUT, async () => {
+    const listing = async () => ({ ok: true, json: async () => ({ methods: [{ name: "showcase.Showcase/Nope" }] }) });
+    const call = openCall("showcase.Showcase/Nope", { ...base, fetch: listing });
+    const { status } = await drain(call);
+    assert.equal(status.code, "UNAVAILABLE");
+    assert.equal(status.closeCode, 1006);
   });
 
   test("the gateway's URL may be given as ws:// and with a trailing slash", TIMEOUT, async () => {

@@ -48,7 +48,7 @@ describe("URLs and options", () => {
   test("a token is offered as the bearer-token subprotocol pair, before other protocols", () => {
     assert.deepEqual(bearerProtocols("abc.def-ghi_jkl"), ["bearer-token-carrier", "quarkus-http-upgrade#Authorization#Bearer%20abc.def-ghi_jkl"]);
     const sockets = [];
-    openCall("a.B/C", { baseUrl: "http://h", token: "t0k", protocols: ["extra"], WebSocket: scripted(sockets) });
+    openCall("a.B/C", { baseUrl: "http://h", token: "t0k", protocols: ["extra"], WebSocket: scripted(sockets), fetch: noListing });
     assert.deepEqual(sockets[0].protocols, ["bearer-token-carrier", "quarkus-http-upgrade#Authorization#Bearer%20t0k", "extra"]);
   });
 });
@@ -92,10 +92,15 @@ function scripted(sockets) {
   };
 }
 
+/** No gateway answers /bridge/methods in these tests: a refused handshake is then an outage. */
+const noListing = async () => {
+  throw new Error("no gateway here");
+};
+
 describe("closes without a status frame", () => {
   test("a refused handshake as Node reports it (error, no close event) rejects opened and ends UNAVAILABLE 1006", async () => {
     const sockets = [];
-    const call = openCall("a.B/C", { baseUrl: "http://h", WebSocket: scripted(sockets) });
+    const call = openCall("a.B/C", { baseUrl: "http://h", WebSocket: scripted(sockets), fetch: noListing });
     const sent = call.send({ x: 1 });
     sockets[0].fail();
     await assert.rejects(call.opened, (e) => e instanceof CallError && e.code === "UNAVAILABLE" && e.closeCode === 1006);
@@ -104,9 +109,26 @@ describe("closes without a status frame", () => {
     assert.equal((await call.status).closeCode, 1006);
   });
 
+  test("a refused handshake for a method the gateway does not list ends UNIMPLEMENTED, and keepOpen gives up on it", async () => {
+    const sockets = [];
+    const asked = [];
+    const listing = async (url) => {
+      asked.push(url);
+      return { ok: true, json: async () => ({ methods: [{ name: "chat.Chat/BidStream" }] }) };
+    };
+    const ended = keepOpen(() => openCall("chat.Chat/Typo", { baseUrl: "http://h/prefix/", WebSocket: scripted(sockets), fetch: listing })).ended;
+    sockets[0].fail();
+    sockets[0].closed(1006);
+    const status = await ended;
+    assert.equal(status.code, "UNIMPLEMENTED");
+    assert.match(status.message, /unknown method chat\.Chat\/Typo/);
+    assert.deepEqual(asked, ["http://h/prefix/bridge/methods"]);
+    assert.equal(sockets.length, 1, "not retried");
+  });
+
   test("a refused handshake as browsers report it (error, then close 1006) ends once", async () => {
     const sockets = [];
-    const call = openCall("a.B/C", { baseUrl: "http://h", WebSocket: scripted(sockets) });
+    const call = openCall("a.B/C", { baseUrl: "http://h", WebSocket: scripted(sockets), fetch: noListing });
     sockets[0].fail();
     sockets[0].closed(1006);
     await assert.rejects(call.opened, CallError);
@@ -115,7 +137,7 @@ describe("closes without a status frame", () => {
 
   test("a connection lost mid-call: the messages already received are yielded, then UNAVAILABLE; headers resolve", async () => {
     const sockets = [];
-    const call = openCall("a.B/C", { baseUrl: "http://h", WebSocket: scripted(sockets) });
+    const call = openCall("a.B/C", { baseUrl: "http://h", WebSocket: scripted(sockets), fetch: noListing });
     sockets[0].open();
     await call.opened;
     sockets[0].frame({ headers: { "x-a": "1" } });
@@ -132,7 +154,7 @@ describe("closes without a status frame", () => {
 
   test("a close protocol v1 does not retry, without a status frame, is INTERNAL", async () => {
     const sockets = [];
-    const call = openCall("a.B/C", { baseUrl: "http://h", WebSocket: scripted(sockets) });
+    const call = openCall("a.B/C", { baseUrl: "http://h", WebSocket: scripted(sockets), fetch: noListing });
     sockets[0].open();
     sockets[0].closed(1008, "Authentication expired");
     const status = await call.status;
@@ -144,7 +166,7 @@ describe("closes without a status frame", () => {
   test("a status frame, then its close: the status has both; frames in between and after are ignored", async () => {
     const sockets = [];
     const errors = [];
-    const call = openCall("a.B/C", { baseUrl: "http://h", WebSocket: scripted(sockets), onError: (e) => errors.push(e) });
+    const call = openCall("a.B/C", { baseUrl: "http://h", WebSocket: scripted(sockets), fetch: noListing, onError: (e) => errors.push(e) });
     sockets[0].open();
     sockets[0].frame({ error: { code: "INVALID_ARGUMENT", message: "bad" } });
     sockets[0].frame({ message: 1 });
@@ -161,7 +183,7 @@ describe("closes without a status frame", () => {
 
   test("cancel before the socket opens rejects opened with CANCELLED", async () => {
     const sockets = [];
-    const call = openCall("a.B/C", { baseUrl: "http://h", WebSocket: scripted(sockets) });
+    const call = openCall("a.B/C", { baseUrl: "http://h", WebSocket: scripted(sockets), fetch: noListing });
     call.cancel();
     await assert.rejects(call.opened, (e) => e.code === "CANCELLED");
     assert.equal(sockets[0].closedWith.code, 1000);
@@ -170,7 +192,7 @@ describe("closes without a status frame", () => {
   test("an AbortSignal cancels the call; a close reason is cut to 123 bytes on a character boundary", async () => {
     const sockets = [];
     const controller = new AbortController();
-    const call = openCall("a.B/C", { baseUrl: "http://h", WebSocket: scripted(sockets), signal: controller.signal });
+    const call = openCall("a.B/C", { baseUrl: "http://h", WebSocket: scripted(sockets), fetch: noListing, signal: controller.signal });
     sockets[0].open();
     controller.abort("界".repeat(50));
     const status = await call.status;
@@ -180,7 +202,7 @@ describe("closes without a status frame", () => {
 
   test("sends wait for the socket to open, keep their order, and end() comes after them", async () => {
     const sockets = [];
-    const call = openCall("a.B/C", { baseUrl: "http://h", WebSocket: scripted(sockets) });
+    const call = openCall("a.B/C", { baseUrl: "http://h", WebSocket: scripted(sockets), fetch: noListing });
     const sends = [call.send({ a: 1 }), call.send("two")];
     const ended = call.end();
     assert.deepEqual(sockets[0].sent, []);
@@ -198,7 +220,7 @@ describe("keepOpen", () => {
     const WebSocket = scripted(sockets);
     const calls = [];
     const retries = [];
-    const ended = keepOpen((attempt) => openCall("chat.Chat/BidStream", { baseUrl: "http://h", WebSocket, client: `c${attempt}` }), {
+    const ended = keepOpen((attempt) => openCall("chat.Chat/BidStream", { baseUrl: "http://h", WebSocket, fetch: noListing, client: `c${attempt}` }), {
       backoff: (attempt) => attempt, // no real waiting in a test
       onCall: (call, attempt) => calls.push(attempt),
       onRetry: (status, delay, attempt) => retries.push([status.closeCode, delay, attempt]),
@@ -226,7 +248,7 @@ describe("keepOpen", () => {
 
   test("stop() cancels the current call and ends the conversation", async () => {
     const sockets = [];
-    const conversation = keepOpen(() => openCall("a.B/C", { baseUrl: "http://h", WebSocket: scripted(sockets) }));
+    const conversation = keepOpen(() => openCall("a.B/C", { baseUrl: "http://h", WebSocket: scripted(sockets), fetch: noListing }));
     sockets[0].open();
     conversation.stop("bye");
     const status = await conversation.ended;

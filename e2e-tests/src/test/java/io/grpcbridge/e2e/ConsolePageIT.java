@@ -476,6 +476,44 @@ class ConsolePageIT {
         }
     }
 
+    @Test
+    void theClientLibraryTellsAnUnknownMethodFromAnOutage() {
+        ConsolePage console = open("", false);
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> status = (Map<String, Object>) console.page.evaluate("""
+                async () => {
+                  const { openCall } = await import("/lib/grpc-ws-bridge.js");
+                  const call = openCall("showcase.Showcase/Nope");
+                  return await call.status;
+                }""");
+
+        assertEquals("UNIMPLEMENTED", status.get("code"));
+        assertTrue(String.valueOf(status.get("message")).startsWith("unknown method showcase.Showcase/Nope"), status.toString());
+        // Chromium itself reports the refused handshake on the console; no other error may be there.
+        consoleErrors.removeIf(error -> error.contains("/ws/showcase.Showcase/Nope") && error.contains("404"));
+    }
+
+    @Test
+    void neitherPageRequestsAnythingThatFailsWhenItLoads() {
+        context = newContext();
+        List<String> failed = new CopyOnWriteArrayList<>();
+        context.onResponse(response -> {
+            if (response.status() >= 400) {
+                failed.add(response.status() + " " + response.url());
+            }
+        });
+        context.onRequestFailed(request -> failed.add("failed " + request.url()));
+        for (String path : List.of("", CONSOLE_PATH)) {
+            Page page = context.newPage();
+            page.navigate(pair.gateway().uri() + path);
+            page.waitForLoadState(com.microsoft.playwright.options.LoadState.NETWORKIDLE);
+            page.close();
+        }
+
+        assertEquals(List.of(), failed, "requests that failed while the pages loaded (a favicon.ico 404 would be one)");
+    }
+
     private ConsolePage open() {
         return open("");
     }

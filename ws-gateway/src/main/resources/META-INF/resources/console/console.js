@@ -185,7 +185,7 @@ function renderMethods() {
     const heading = document.createElement("h3");
     heading.className = "service-name";
     heading.id = `service-${cssId(service)}`;
-    heading.textContent = service;
+    heading.replaceChildren(breakable(service));
     group.setAttribute("aria-labelledby", heading.id);
     const list = document.createElement("ul");
     list.className = "method-items";
@@ -218,6 +218,21 @@ function renderMethods() {
   ui.methodList.replaceChildren(fragment);
 }
 
+/** A dotted or slashed name that may wrap after its dots and slashes only, never inside a word. */
+function breakable(name) {
+  const fragment = document.createDocumentFragment();
+  for (const part of name.split(/(?<=[./])/)) {
+    fragment.append(part, document.createElement("wbr"));
+  }
+  return fragment;
+}
+
+/** The editor's text, and as many rows as it has lines (at least 3; the stylesheet caps the height). */
+function setEditor(text) {
+  ui.editor.value = text;
+  ui.editor.rows = Math.max(3, text.split("\n").length);
+}
+
 function cssId(text) {
   return text.replace(/[^A-Za-z0-9_-]/g, "-");
 }
@@ -233,18 +248,18 @@ function select(method) {
   selected = method;
   methodButtons.get(method.name)?.setAttribute("aria-pressed", "true");
   const kind = kindOf(method);
-  ui.methodTitle.textContent = method.name;
+  ui.methodTitle.replaceChildren(breakable(method.name));
   ui.methodKind.hidden = false;
   ui.methodKind.textContent = kind.label;
   ui.methodKind.dataset.kind = method.kind;
   ui.methodHint.textContent = kind.hint;
   ui.facts.hidden = false;
-  ui.requestType.textContent = method.requestType ?? "";
-  ui.responseType.textContent = method.responseType ?? "";
+  ui.requestType.replaceChildren(breakable(method.requestType ?? ""));
+  ui.responseType.replaceChildren(breakable(method.responseType ?? ""));
   ui.backend.textContent = method.backend ?? "";
   ui.socketPath.textContent = method.path ?? `/ws/${method.name}`;
   ui.editor.disabled = false;
-  ui.editor.value = drafts.get(method.name) ?? template(method);
+  setEditor(drafts.get(method.name) ?? template(method));
   hideEditorError();
   const url = new URL(location.href);
   url.searchParams.set("method", method.name);
@@ -600,7 +615,7 @@ ui.endInput.addEventListener("click", endInput);
 ui.cancel.addEventListener("click", cancelCall);
 ui.reset.addEventListener("click", () => {
   if (selected) {
-    ui.editor.value = template(selected);
+    setEditor(template(selected));
     drafts.delete(selected.name);
     hideEditorError();
   }
