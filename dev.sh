@@ -35,8 +35,11 @@ trap 'echo "[dev] stopping"; stop; exit 130' INT
 trap 'stop; exit 143' TERM
 
 run() {  # run <label> <module>: in its own process group, so that stop() reaches Maven and the app
+  # The manifests' generator (dekorate, in quarkus-kubernetes) writes colour codes and a line about
+  # its own logger to the build's output; neither means anything here, so they are left out.
   setsid bash -c "set -o pipefail; ./mvnw -B quarkus:dev -pl $2 -Dquarkus.console.enabled=false \
-    -Dquarkus.analytics.disabled=true 2>&1 | sed -u 's/^/[$1] /'" &
+    -Dquarkus.analytics.disabled=true 2>&1 | sed -u -e 's/\x1b\[[0-9;]*m//g' -e '/^Invalid AnsiLogger Stream/d' \
+    -e 's/^/[$1] /'" &
   pids+=($!) names+=("$2")
 }
 check_alive() {  # check_alive <what happened>: fails when a service's process has ended

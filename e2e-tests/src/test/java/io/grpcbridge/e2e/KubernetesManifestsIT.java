@@ -98,6 +98,8 @@ class KubernetesManifestsIT {
         assertThat(resources.text("requests", "memory")).isEqualTo(resources.text("limits", "memory"));
         assertThat(gatewayEnvironment.get("GATEWAY_UPGRADE_MAX_CONNECTIONS"))
                 .isEqualTo(measured.environment().get("GATEWAY_UPGRADE_MAX_CONNECTIONS"));
+        assertThat(gatewayEnvironment.get("QUARKUS_HTTP_LIMITS_MAX_CONNECTIONS"))
+                .isEqualTo(measured.environment().get("QUARKUS_HTTP_LIMITS_MAX_CONNECTIONS"));
         assertThat(gatewayEnvironment.get("GATEWAY_MEMORY_BUDGET_BYTES"))
                 .isEqualTo(measured.environment().get("GATEWAY_MEMORY_BUDGET_BYTES"));
         assertThat(chat.container("chat-service").text("resources", "limits", "memory")).isNotBlank();

@@ -42,7 +42,9 @@ class MemoryModelIT {
 
         ServiceProcess chat = ServiceProcess.chatService().start();
         ServiceProcess gateway = ServiceProcess.gateway(chat, "-Xmx" + (heapLimit >> 20) + "m",
-                "-Dgateway.upgrade.max-connections=" + maxConnections, "-Dgateway.memory.budget-bytes=" + budget).start();
+                "-Dgateway.upgrade.max-connections=" + maxConnections,
+                "-Dquarkus.http.limits.max-connections=" + container.longVariable("QUARKUS_HTTP_LIMITS_MAX_CONNECTIONS"),
+                "-Dgateway.memory.budget-bytes=" + budget).start();
         List<RawWebSocket> sockets = new ArrayList<>();
         try {
             TestSocket warm = TestSocket.connect(gateway.ws());

@@ -5,7 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
@@ -14,11 +17,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.grpcbridge.testing.Prometheus;
 import io.grpcbridge.testing.TestSocket;
 
-/** The packaged chat-service and ws-gateway as two processes, driven through sockets as a browser would. */
+/**
+ * The packaged chat-service and ws-gateway as two processes, driven through sockets as a browser
+ * would; what an operator reads of them (their start-up logs, their meters' HELP lines) included.
+ */
 class RunningPairIT {
 
     @RegisterExtension
     static final Pair pair = Pair.perClass();
+    /** A log line at WARN or ERROR, as Quarkus's console format writes the level. */
+    private static final Pattern WARNING_OR_ERROR = Pattern.compile("^\\S+ \\S+ (WARN|ERROR) ");
 
     @Test
     void theSeedsThreeCommandsWorkThroughTheGateway() throws Exception {
@@ -35,6 +43,36 @@ class RunningPairIT {
         assertThat(frames.stream().filter(f -> f.startsWith("{\"input\"")))
                 .containsExactlyElementsOf(expected.stream().filter(f -> f.startsWith("{\"input\"")).toList());
         assertThat(socket.awaitClose().code()).isEqualTo(1000);
+    }
+
+    @Test
+    void neitherServiceLogsAWarningOrAnErrorAtStartOrDuringARoundTrip() throws Exception {
+        TestSocket.connect(pair.gateway().ws()).roundTrip("quiet");
+        TestSocket.connect(pair.gateway().ws().resolve("/ws/chat.Chat/BidStream")).send("{\"message\":{\"input\":\"quiet\"}}")
+                .next(2);
+
+        for (ServiceProcess service : List.of(pair.chat(), pair.gateway())) {
+            assertThat(service.ownLog().lines().filter(line -> WARNING_OR_ERROR.matcher(line).find()))
+                    .as("warnings and errors of %s", service.log()).isEmpty();
+        }
+    }
+
+    @Test
+    void everyMeterOfBothServicesHasAHelpLine() {
+        for (ServiceProcess service : List.of(pair.chat(), pair.gateway())) {
+            String scrape = Prometheus.scrape(service.uri());
+            Map<String, String> help = new HashMap<>();
+            scrape.lines().filter(line -> line.startsWith("# HELP ")).forEach(line -> {
+                String[] parts = line.substring("# HELP ".length()).split(" ", 2);
+                help.put(parts[0], parts.length > 1 ? parts[1].trim() : "");
+            });
+            List<String> families = scrape.lines().filter(line -> line.startsWith("gateway_") || line.startsWith("chat_"))
+                    .map(line -> line.split("[ {]", 2)[0].replaceAll("_(bucket|count|sum|max|total|created)$", "")).distinct().toList();
+            assertThat(families).as("the service's own meters").isNotEmpty();
+            for (String family : families) {
+                assertThat(help.get(family)).as("HELP of %s", family).isNotBlank();
+            }
+        }
     }
 
     @Test

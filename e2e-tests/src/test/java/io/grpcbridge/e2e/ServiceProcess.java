@@ -32,6 +32,8 @@ final class ServiceProcess {
     private final List<String> jvmOptions;
     private final Map<String, String> environment = new HashMap<>();
     private Process process;
+    /** Where this process's lines begin in its module's log file. */
+    private long logStart;
 
     private ServiceProcess(String module, List<String> jvmOptions) {
         this(module, "127.0.0.1", freePort(), jvmOptions);
@@ -97,6 +99,7 @@ final class ServiceProcess {
         command.add(jar.toString());
         try {
             Files.createDirectories(log().getParent());
+            logStart = Files.exists(log()) ? Files.size(log()) : 0;
             ProcessBuilder builder = new ProcessBuilder(command);
             builder.environment().putAll(environment);
             process = builder
@@ -180,6 +183,18 @@ final class ServiceProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** What this process has logged so far (its module's log file holds every process's of the build). */
+    String ownLog() {
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(log().toFile(), "r")) {
+            byte[] bytes = new byte[(int) (file.length() - logStart)];
+            file.seek(logStart);
+            file.readFully(bytes);
+            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -58,7 +58,8 @@ public final class Prometheus {
         return values;
     }
 
-    private static String scrape(URI service) {
+    /** The whole text of {@code service}'s {@code /q/metrics}. */
+    public static String scrape(URI service) {
         HttpRequest request = HttpRequest.newBuilder(service.resolve("/q/metrics")).timeout(Duration.ofSeconds(10)).build();
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());

@@ -85,6 +85,9 @@ interface ClientSocket {
 
         @Override
         public void close(int code, String reason) {
+            if (connection.isClosed()) {
+                return; // the client closed first (websockets-next would warn of a second close)
+            }
             connection.close(CloseRules.reason(code, reason)).subscribe().with(
                     closed -> {
                     },

@@ -34,17 +34,13 @@ public interface GatewayConfig {
         @WithDefault("false")
         boolean requireOrigin();
 
-        /** Open sockets at most; further upgrades get 503. */
+        /**
+         * Open sockets at most; further upgrades get 503. The TCP connections the gateway accepts
+         * at all, {@code quarkus.http.limits.max-connections}, must be more (checked at startup): the
+         * difference is what page loads, probes and requests not upgraded yet may use.
+         */
         @WithDefault("5000")
         int maxConnections();
-
-        /**
-         * TCP connections the gateway accepts beyond {@link #maxConnections()}: page loads, probes,
-         * and requests that have not upgraded yet. Past the sum, a new connection is closed as soon
-         * as it is accepted ({@code quarkus.http.limits.max-connections} is set to that sum).
-         */
-        @WithDefault("256")
-        int maxPendingConnections();
 
         /**
          * A connection that sends nothing for this long before its upgrade (half a request, an idle

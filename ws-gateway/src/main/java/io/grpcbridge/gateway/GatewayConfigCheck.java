@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
 
@@ -22,19 +23,24 @@ import io.quarkus.runtime.StartupEvent;
 @Singleton
 public class GatewayConfigCheck {
 
+    private static final Logger LOG = Logger.getLogger(GatewayConfigCheck.class);
+
     private final GatewayConfig config;
     private final OptionalInt ceiling;
     private final Optional<Duration> pingInterval;
     private final boolean websocketsNextCompression;
+    private final OptionalInt connectionCap;
 
     GatewayConfigCheck(GatewayConfig config,
             @ConfigProperty(name = "quarkus.websockets-next.server.per-message-compression-supported") boolean websocketsNextCompression,
+            @ConfigProperty(name = "quarkus.http.limits.max-connections") OptionalInt connectionCap,
             @ConfigProperty(name = "quarkus.websockets-next.server.max-message-size") OptionalInt ceiling,
             @ConfigProperty(name = "quarkus.websockets-next.server.auto-ping-interval") Optional<Duration> pingInterval) {
         this.config = config;
         this.ceiling = ceiling;
         this.pingInterval = pingInterval;
         this.websocketsNextCompression = websocketsNextCompression;
+        this.connectionCap = connectionCap;
     }
 
     void check(@Observes StartupEvent startup) {
@@ -42,6 +48,8 @@ public class GatewayConfigCheck {
         if (!problems.isEmpty()) {
             throw new IllegalStateException("gateway configuration: " + String.join("; ", problems));
         }
+        LOG.infof("at most %d sockets and %s TCP connections; a memory budget of %d bytes", config.upgrade().maxConnections(),
+                connectionCap.isPresent() ? String.valueOf(connectionCap.getAsInt()) : "unlimited", config.memory().budgetBytes());
     }
 
     List<String> problems() {
@@ -63,6 +71,12 @@ public class GatewayConfigCheck {
         }
         if (socket.maxUnwrittenBytes() < socket.maxFrameBytes() + 1024) {
             problems.add("gateway.socket.max-unwritten-bytes must hold the echo of the largest frame (max-frame-bytes + 1 KiB)");
+        }
+        int sockets = config.upgrade().maxConnections();
+        if (connectionCap.isEmpty() || connectionCap.getAsInt() <= sockets) {
+            problems.add("quarkus.http.limits.max-connections (" + (connectionCap.isPresent() ? connectionCap.getAsInt() : "unset")
+                    + ") must be above gateway.upgrade.max-connections (" + sockets + ") by the connections not yet upgraded "
+                    + "(page loads, probes) you allow: e.g. " + (sockets + 256));
         }
         if (socket.inputWindowBytes() < socket.maxFrameBytes()) {
             problems.add("gateway.socket.input-window-bytes must hold the largest input (max-frame-bytes)");

@@ -50,38 +50,55 @@ public class GatewayMetrics {
 
     GatewayMetrics(MeterRegistry registry, MemoryBudget budget) {
         this.registry = registry;
-        // gateway_connections_active: open WebSockets on /ws.
-        track(Gauge.builder("gateway.connections.active", connections, AtomicInteger::get).register(registry));
-        // gateway_streams_active: open Chat.BidStream calls, one per socket at most.
-        track(Gauge.builder("gateway.streams.active", streams, AtomicInteger::get).register(registry));
-        // gateway_inputs_pending: messages read from sockets and not yet taken by their calls (all sockets).
-        track(Gauge.builder("gateway.inputs.pending", pendingInputs, AtomicInteger::get).register(registry));
-        // gateway_frames_unwritten: frames handed to sockets, not yet written to the kernel (all sockets).
-        track(Gauge.builder("gateway.frames.unwritten", unwrittenFrames, AtomicInteger::get).register(registry));
-        // gateway_memory_held_bytes: what the two above hold, in bytes, against gateway.memory.budget-bytes.
-        track(Gauge.builder("gateway.memory.held", budget, MemoryBudget::held).baseUnit("bytes").register(registry));
-        // gateway_memory_held_peak_bytes: the most the gateway has held at once since it started.
-        track(Gauge.builder("gateway.memory.held.peak", budget, MemoryBudget::peak).baseUnit("bytes").register(registry));
-        // gateway_sockets_paused: sockets whose connection the gateway does not read now (paced).
-        track(Gauge.builder("gateway.sockets.paused", pausedSockets, AtomicInteger::get).register(registry));
-        // gateway_reads_paused_total{reason}: times a socket stopped being read, by why (window, unwritten, rate, budget).
+        // The Prometheus name of each meter is in its comment; its description is the HELP line.
+        // gateway_connections_active
+        track(Gauge.builder("gateway.connections.active", connections, AtomicInteger::get)
+                .description("Open WebSockets, on /ws and on method sockets").register(registry));
+        // gateway_streams_active
+        track(Gauge.builder("gateway.streams.active", streams, AtomicInteger::get)
+                .description("Open gRPC calls to the backends, one per socket at most").register(registry));
+        // gateway_inputs_pending
+        track(Gauge.builder("gateway.inputs.pending", pendingInputs, AtomicInteger::get)
+                .description("Messages read from sockets and not yet taken by their calls, all sockets together").register(registry));
+        // gateway_frames_unwritten
+        track(Gauge.builder("gateway.frames.unwritten", unwrittenFrames, AtomicInteger::get)
+                .description("Frames handed to sockets and not yet written to the kernel, all sockets together").register(registry));
+        // gateway_memory_held_bytes
+        track(Gauge.builder("gateway.memory.held", budget, MemoryBudget::held).baseUnit("bytes")
+                .description("Bytes held for all sockets (input windows and unwritten frames), against gateway.memory.budget-bytes")
+                .register(registry));
+        // gateway_memory_held_peak_bytes
+        track(Gauge.builder("gateway.memory.held.peak", budget, MemoryBudget::peak).baseUnit("bytes")
+                .description("The most bytes held for all sockets at once since the gateway started").register(registry));
+        // gateway_sockets_paused
+        track(Gauge.builder("gateway.sockets.paused", pausedSockets, AtomicInteger::get)
+                .description("Sockets the gateway does not read now: their call or their client is behind").register(registry));
+        // gateway_reads_paused_total{reason}
         for (StreamBridge.Pause reason : StreamBridge.Pause.values()) {
             pauses.put(reason, track(Counter.builder("gateway.reads.paused")
-                    .tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT)).register(registry)));
+                    .tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT))
+                    .description("Times a socket stopped being read, by reason: window (its call is behind), unwritten "
+                            + "(its client reads slowly), rate (over max-inputs-per-second), budget (memory over three quarters)")
+                    .register(registry)));
         }
-        // gateway_input_window_peak_bytes: per socket, at its end, the most its input window held
-        // (messages read and not yet taken by its call); against gateway.socket.input-window-bytes.
-        inputWindowPeaks = track(DistributionSummary.builder("gateway.input.window.peak").baseUnit("bytes").register(registry));
-        // gateway_memory_evictions_total: sockets closed 1008 because the gateway was over its memory budget.
-        track(FunctionCounter.builder("gateway.memory.evictions", budget, MemoryBudget::evictions).register(registry));
-        // gateway_peers_silent_total: connections dropped after gateway.socket.peer-timeout without a byte.
-        silentPeers = track(Counter.builder("gateway.peers.silent").register(registry));
+        // gateway_input_window_peak_bytes
+        inputWindowPeaks = track(DistributionSummary.builder("gateway.input.window.peak").baseUnit("bytes")
+                .description("Per socket, at its end, the most its input window held, against gateway.socket.input-window-bytes")
+                .register(registry));
+        // gateway_memory_evictions_total
+        track(FunctionCounter.builder("gateway.memory.evictions", budget, MemoryBudget::evictions)
+                .description("Sockets closed 1008 because the gateway was over its memory budget").register(registry));
+        // gateway_peers_silent_total
+        silentPeers = track(Counter.builder("gateway.peers.silent")
+                .description("Connections dropped after gateway.socket.peer-timeout without a byte from the client").register(registry));
         // gateway_frames_received_total / gateway_frames_sent_total
-        framesReceived = track(Counter.builder("gateway.frames.received").register(registry));
-        framesSent = track(Counter.builder("gateway.frames.sent").register(registry));
-        // gateway_first_output_seconds: from an input to the first output after it (the round trip
-        // through chat-service as a user feels it), for inputs that arrive while no output is due.
+        framesReceived = track(Counter.builder("gateway.frames.received")
+                .description("WebSocket messages received from clients").register(registry));
+        framesSent = track(Counter.builder("gateway.frames.sent")
+                .description("WebSocket messages sent to clients").register(registry));
+        // gateway_first_output_seconds: for inputs that arrive while no output is due.
         firstOutput = track(Timer.builder("gateway.first.output")
+                .description("From an input to the first output after it: the round trip through the backend as a user feels it")
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(100_000))
                 .maximumExpectedValue(Duration.ofSeconds(10))
@@ -181,16 +198,21 @@ public class GatewayMetrics {
 
     private Counter refusalCounter(int status) {
         return refusals.computeIfAbsent(status,
-                s -> track(Counter.builder("gateway.upgrades.refused").tag("status", String.valueOf(s)).register(registry)));
+                s -> track(Counter.builder("gateway.upgrades.refused").tag("status", String.valueOf(s))
+                        .description("Handshakes refused, by HTTP status: 401 no valid token, 403 origin, 404 unknown method, "
+                                + "503 connection cap, draining or backend unreachable")
+                        .register(registry)));
     }
 
     private Counter closeCounter(int code) {
         return closes.computeIfAbsent(code,
-                c -> track(Counter.builder("gateway.closes").tag("code", String.valueOf(c)).register(registry)));
+                c -> track(Counter.builder("gateway.closes").tag("code", String.valueOf(c))
+                        .description("Sockets the gateway closed, by close code").register(registry)));
     }
 
     private Counter errorFrameCounter(String code) {
         return errorFrames.computeIfAbsent(code,
-                c -> track(Counter.builder("gateway.error.frames").tag("code", c).register(registry)));
+                c -> track(Counter.builder("gateway.error.frames").tag("code", c)
+                        .description("Error frames sent, by gRPC status name").register(registry)));
     }
 }

@@ -164,6 +164,9 @@ public class MethodCatalog {
             Thread.currentThread().interrupt();
             return;
         } catch (Exception e) {
+            if (reflection.isShutdown()) {
+                return; // the gateway is stopping, and its channels with it
+            }
             failure = String.valueOf(e.getMessage());
             if (!failure.equals(lastFailure)) {
                 LOG.warnf("backend %s: server reflection failed (%s); %s", backend, failure,
