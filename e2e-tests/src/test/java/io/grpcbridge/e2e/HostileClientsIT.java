@@ -41,8 +41,12 @@ class HostileClientsIT {
     /** gateway.memory.budget-bytes' default. */
     private static final long BUDGET = 32L * 1024 * 1024;
 
+    /**
+     * The case that used to kill the gateway (12 clients at the README's heap), and the hardest one
+     * (50 clients at the container's smaller heap), which bounds the two in between.
+     */
     @ParameterizedTest(name = "{1} compressing clients at {0}")
-    @CsvSource({ "-Xmx256m, 12", "-Xmx256m, 50", "-Xmx192m, 12", "-Xmx192m, 50" })
+    @CsvSource({ "-Xmx256m, 12", "-Xmx192m, 50" })
     void compressingClientsThatSendLargeInputsAndNeverReadArePacedAndTheGatewayKeepsServingOthers(String heap,
             int clients) throws Exception {
         ServiceProcess chat = ServiceProcess.chatService().start();

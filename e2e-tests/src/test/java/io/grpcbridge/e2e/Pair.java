@@ -105,8 +105,7 @@ final class Pair implements BeforeAllCallback, AfterAllCallback, BeforeEachCallb
             options.addAll(List.of("-Dquarkus.grpc.clients.showcase.host=127.0.0.1",
                     "-Dquarkus.grpc.clients.showcase.port=" + showcase.port(),
                     "-Dgateway.backends.showcase.expose=showcase.Showcase",
-                    "-Dgateway.backends.chat.expose=chat.Chat",
-                    "-Dgateway.backends.chat.descriptor-set=classpath:META-INF/grpc-descriptors/chat.dsc"));
+                    "-Dgateway.backends.chat.expose=chat.Chat"));
         }
         gateway = ServiceProcess.gateway(chat, options.toArray(String[]::new)).start();
         if (withShowcase) {

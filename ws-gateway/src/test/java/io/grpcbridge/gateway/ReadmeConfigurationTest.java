@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import io.grpcbridge.gateway.config.GatewayConfig;
 import io.smallrye.config.WithDefault;
 
 /** The README's configuration table names every gateway property with the default the code has. */

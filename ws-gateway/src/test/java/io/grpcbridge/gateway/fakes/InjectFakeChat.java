@@ -1,0 +1,12 @@
+package io.grpcbridge.gateway.fakes;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/** The field of a test that gets the running {@link FakeChatServer}. */
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.FIELD)
+public @interface InjectFakeChat {
+}
