@@ -178,34 +178,96 @@ function unrefTimer(fn, ms) {
   return timer;
 }
 
+/** A frozen set of states, each its own name, so that a state prints as what it is. */
+function states(...names) {
+  return Object.freeze(Object.fromEntries(names.map((name) => [name, name])));
+}
+
+/** A state machine's legal moves: for each state, the states it may go to. */
+function machine(name, moves) {
+  return Object.freeze({ name, moves: Object.freeze(moves) });
+}
+
+/**
+ * `to`, if `machine` may move there from `from`. The handlers ignore the events their state does not
+ * expect, so any other move is a bug in this library: thrown at once, in every environment (there is
+ * no build step to strip it), rather than leaving a call whose promises never settle.
+ */
+function move(machine, from, to) {
+  if (!machine.moves[from].includes(to)) {
+    throw new Error(`grpc-ws-bridge: no ${machine.name} transition from ${from} to ${to}`);
+  }
+  return to;
+}
+
+/**
+ * Where a call is, and what moves it on:
+ *   CONNECTING        → OPEN: the open event. → REFUSED_CHECKING: a refused handshake (an error, or close
+ *                     1006). → ENDED: cancel(), or another close.
+ *   OPEN              → FAILING: an error event. → STATUS_RECEIVED: the status frame. → ENDED: a close,
+ *                     cancel(), or a frame that is not JSON.
+ *   FAILING           its close should follow; frames are still taken until then. → STATUS_RECEIVED: the
+ *                     status frame. → ENDED: the close, cancel(), or no close within CLOSE_GRACE_MS.
+ *   STATUS_RECEIVED   its close should follow. → ENDED: the close, or none within CLOSE_GRACE_MS.
+ *   REFUSED_CHECKING  the method listing is asked whether the method exists. → ENDED: its answer, cancel(),
+ *                     or a close other than 1006.
+ *   ENDED             `status` resolved; nothing moves it.
+ */
+const CallState = states("CONNECTING", "OPEN", "FAILING", "STATUS_RECEIVED", "REFUSED_CHECKING", "ENDED");
+
+const CALL = machine("call", {
+  [CallState.CONNECTING]: [CallState.OPEN, CallState.REFUSED_CHECKING, CallState.ENDED],
+  [CallState.OPEN]: [CallState.FAILING, CallState.STATUS_RECEIVED, CallState.ENDED],
+  [CallState.FAILING]: [CallState.STATUS_RECEIVED, CallState.ENDED],
+  [CallState.STATUS_RECEIVED]: [CallState.ENDED],
+  [CallState.REFUSED_CHECKING]: [CallState.ENDED],
+  [CallState.ENDED]: [],
+});
+
+/** The client's half of the call, apart from the call's state: end() may come before the open or after the status. */
+const ClientHalf = states("SENDING", "HALF_CLOSED");
+
+const CLIENT_HALF = machine("client half", {
+  [ClientHalf.SENDING]: [ClientHalf.HALF_CLOSED],
+  [ClientHalf.HALF_CLOSED]: [],
+});
+
+/** The call's one iteration: DONE once it reached the status, or the reader left the loop. */
+const Reading = states("NOT_STARTED", "READING", "DONE");
+
+const READING = machine("reading", {
+  [Reading.NOT_STARTED]: [Reading.READING],
+  [Reading.READING]: [Reading.DONE],
+  [Reading.DONE]: [],
+});
+
 /** What keepOpen needs to know of a call: when it opened and whether it received anything. */
 const health = new WeakMap();
 
 class BridgeCall {
+  #state = CallState.CONNECTING;
+  #clientHalf = ClientHalf.SENDING;
+  #reading = Reading.NOT_STARTED;
+  /** The status as far as it is known: the status frame's from STATUS_RECEIVED, the whole status once ENDED. */
+  #outcome = null;
+  /** Ends a call in FAILING or STATUS_RECEIVED whose close does not come; cleared at every move. */
+  #closeDeadline;
   #socket;
   #maxBuffered;
   #onError;
+  #fetch;
+  #detach;
   #opened;
   #openedSettle;
   #headers;
   #headersResolve;
   #status;
   #statusResolve;
-  #isOpen = false;
-  #statusFrame = null;
-  #final = null;
-  #halfClosed = false;
   #tail = Promise.resolve();
   #inbox = [];
   #inboxHead = 0;
+  /** The waiting reader's wake-up, while one waits. */
   #wake = null;
-  #iterated = false;
-  #iterDone = false;
-  #graceTimer = null;
-  #detach;
-  #fetch;
-  /** The listing asked after a refused handshake, while it is being asked. */
-  #refusal = null;
 
   constructor(method, url, socket, options) {
     this.method = method;
@@ -264,7 +326,7 @@ class BridgeCall {
   }
 
   send(message) {
-    if (this.#halfClosed) {
+    if (this.#clientHalf === ClientHalf.HALF_CLOSED) {
       return Promise.reject(new TypeError("grpc-ws-bridge: send() after end()"));
     }
     let text;
@@ -279,12 +341,12 @@ class BridgeCall {
   }
 
   end() {
-    if (!this.#halfClosed) {
-      this.#halfClosed = true;
+    if (this.#clientHalf === ClientHalf.SENDING) {
+      this.#clientHalf = move(CLIENT_HALF, this.#clientHalf, ClientHalf.HALF_CLOSED);
       this.#tail = this.#tail
         .then(async () => {
           await this.#opened;
-          if (this.#final === null && this.#statusFrame === null) {
+          if (!this.#statusKnown()) {
             this.#socket.send('{"end":true}');
           }
         })
@@ -294,7 +356,7 @@ class BridgeCall {
   }
 
   cancel(reason) {
-    if (this.#final !== null || this.#statusFrame !== null) {
+    if (this.#statusKnown()) {
       return;
     }
     const why = closeReason(reason === undefined || reason === null ? "cancelled by the client" : String(reason));
@@ -303,18 +365,20 @@ class BridgeCall {
     } catch {
       // a socket that cannot be closed any more is closed already
     }
-    this.#finish({ code: "CANCELLED", message: why, trailers: {}, closeCode: 1000, closeReason: why });
+    this.#end({ code: "CANCELLED", message: why, trailers: {}, closeCode: 1000, closeReason: why });
   }
 
   [Symbol.asyncIterator]() {
-    if (this.#iterated) {
+    if (this.#reading !== Reading.NOT_STARTED) {
       throw new TypeError("grpc-ws-bridge: a call's messages can be iterated only once");
     }
-    this.#iterated = true;
+    this.#reading = move(READING, this.#reading, Reading.READING);
     const iterator = {
       next: () => this.#next(),
       return: async (value) => {
-        this.#iterDone = true;
+        if (this.#reading === Reading.READING) {
+          this.#reading = move(READING, this.#reading, Reading.DONE);
+        }
         this.cancel("the reader stopped reading");
         return { done: true, value };
       },
@@ -327,7 +391,7 @@ class BridgeCall {
 
   async #next() {
     for (;;) {
-      if (this.#iterDone) {
+      if (this.#reading === Reading.DONE) {
         return { done: true, value: undefined };
       }
       if (this.#inboxHead < this.#inbox.length) {
@@ -339,10 +403,9 @@ class BridgeCall {
         }
         return { done: false, value };
       }
-      const ended = this.#final ?? this.#statusFrame;
-      if (ended !== null) {
-        this.#iterDone = true;
-        if (ended.code === "OK") {
+      if (this.#statusKnown()) {
+        this.#reading = move(READING, this.#reading, Reading.DONE);
+        if (this.#outcome.code === "OK") {
           return { done: true, value: undefined };
         }
         throw new CallError(await this.#status); // the close code comes with the close
@@ -359,7 +422,7 @@ class BridgeCall {
 
   async #write(text) {
     await this.#opened;
-    if (this.#final !== null || this.#statusFrame !== null) {
+    if (this.#statusKnown()) {
       throw new CallError(await this.#status);
     }
     this.#socket.send(text);
@@ -369,8 +432,8 @@ class BridgeCall {
     // Browsers have no drain event: look again shortly until the socket took the bytes.
     await new Promise((resolve, reject) => {
       const poll = () => {
-        if (this.#final !== null) {
-          reject(new CallError(this.#final));
+        if (this.#state === CallState.ENDED) {
+          reject(new CallError(this.#outcome));
         } else if (this.#socket.bufferedAmount < this.#maxBuffered) {
           resolve();
         } else {
@@ -381,18 +444,28 @@ class BridgeCall {
     });
   }
 
+  /** Whether the status frame came or the call ended: nothing more is sent or taken. */
+  #statusKnown() {
+    return this.#state === CallState.STATUS_RECEIVED || this.#state === CallState.ENDED;
+  }
+
+  #moveTo(next) {
+    this.#state = move(CALL, this.#state, next);
+    clearTimeout(this.#closeDeadline);
+  }
+
   #handleOpen() {
-    if (this.#final !== null) {
+    if (this.#state !== CallState.CONNECTING) {
       return;
     }
-    this.#isOpen = true;
+    this.#moveTo(CallState.OPEN);
     health.get(this).openedAt = Date.now();
     this.#openedSettle.resolve();
   }
 
   #handleFrame(data) {
-    if (this.#final !== null || this.#statusFrame !== null) {
-      return;
+    if (this.#state !== CallState.OPEN && this.#state !== CallState.FAILING) {
+      return; // after the status frame, nothing more is taken
     }
     let frame;
     try {
@@ -411,21 +484,7 @@ class BridgeCall {
     } else if ("headers" in frame) {
       this.#headersResolve(stringMap(frame.headers));
     } else if ("status" in frame) {
-      const status = frame.status ?? {};
-      this.#statusFrame = {
-        code: typeof status.code === "string" ? status.code : "UNKNOWN",
-        message: typeof status.message === "string" ? status.message : "",
-        trailers: stringMap(status.trailers),
-      };
-      this.#headersResolve({});
-      this.#wakeReader();
-      // The gateway closes right after the status frame; should the close not come, close here.
-      this.#graceTimer = unrefTimer(() => {
-        try {
-          this.#socket.close(1000);
-        } catch {}
-        this.#handleClose(1000, "");
-      }, CLOSE_GRACE_MS);
+      this.#receiveStatus(frame.status ?? {});
     } else if ("error" in frame) {
       const error = frame.error ?? {};
       this.#onError?.(
@@ -439,55 +498,76 @@ class BridgeCall {
     // any other frame: a later protocol version's; ignored
   }
 
+  #receiveStatus(status) {
+    this.#moveTo(CallState.STATUS_RECEIVED);
+    this.#outcome = {
+      code: typeof status.code === "string" ? status.code : "UNKNOWN",
+      message: typeof status.message === "string" ? status.message : "",
+      trailers: stringMap(status.trailers),
+    };
+    this.#headersResolve({});
+    this.#wakeReader();
+    // The gateway closes right after the status frame; should the close not come, close here.
+    this.#closeDeadline = unrefTimer(() => {
+      try {
+        this.#socket.close(1000);
+      } catch {}
+      this.#handleClose(1000, "");
+    }, CLOSE_GRACE_MS);
+  }
+
   #protocolError(why) {
     try {
       this.#socket.close(1000, "protocol error");
     } catch {}
-    this.#finish({ code: "INTERNAL", message: why, trailers: {}, closeCode: 1000, closeReason: "protocol error" });
+    this.#end({ code: "INTERNAL", message: why, trailers: {}, closeCode: 1000, closeReason: "protocol error" });
   }
 
   #handleSocketError() {
-    if (this.#final !== null) {
-      return;
-    }
-    if (!this.#isOpen) {
+    if (this.#state === CallState.CONNECTING) {
       // A refused handshake. Browsers follow with close 1006; Node's WebSocket (undici) fires no
       // close at all and stays CONNECTING, so the call ends here.
-      this.#handleClose(1006, "");
-      return;
+      this.#askWhyRefused("");
+    } else if (this.#state === CallState.OPEN) {
+      // An error on an open socket: the close event follows; should it not, end the call anyway.
+      this.#moveTo(CallState.FAILING);
+      this.#closeDeadline = unrefTimer(() => this.#handleClose(1006, ""), CLOSE_GRACE_MS);
     }
-    // An error on an open socket: the close event follows; should it not, end the call anyway.
-    this.#graceTimer ??= unrefTimer(() => this.#handleClose(1006, ""), CLOSE_GRACE_MS);
   }
 
   #handleClose(code, reason) {
-    if (this.#final !== null) {
+    if (this.#state === CallState.ENDED) {
       return;
     }
-    const frame = this.#statusFrame;
-    if (frame) {
-      this.#finish({ ...frame, closeCode: code, closeReason: reason ?? "" });
-    } else if (!this.#isOpen && code === 1006) {
-      // A refused handshake: a typo in the method name, or an outage? The listing tells them apart.
-      this.#refusal ??= methodListed(this.url, this.method, this.#fetch).then((listed) =>
-        this.#finish(listed === false ? unknownMethod(this.method, this.url) : closedWithoutStatus(code, reason)),
-      );
+    if (this.#state === CallState.STATUS_RECEIVED) {
+      this.#end({ ...this.#outcome, closeCode: code, closeReason: reason ?? "" });
+    } else if (code === 1006 && (this.#state === CallState.CONNECTING || this.#state === CallState.REFUSED_CHECKING)) {
+      this.#askWhyRefused(reason);
     } else {
-      this.#finish(closedWithoutStatus(code, reason));
+      this.#end(closedWithoutStatus(code, reason));
     }
   }
 
-  #finish(status) {
-    if (this.#final !== null) {
-      return;
+  /** A refused handshake: a typo in the method name, or an outage? The listing tells them apart. */
+  #askWhyRefused(reason) {
+    if (this.#state === CallState.REFUSED_CHECKING) {
+      return; // browsers report one refusal twice: an error, then close 1006
     }
-    this.#final = status;
-    if (this.#graceTimer !== null) {
-      clearTimeout(this.#graceTimer);
-      this.#graceTimer = null;
-    }
+    this.#moveTo(CallState.REFUSED_CHECKING);
+    methodListed(this.url, this.method, this.#fetch).then((listed) => {
+      if (this.#state === CallState.REFUSED_CHECKING) {
+        this.#end(listed === false ? unknownMethod(this.method, this.url) : closedWithoutStatus(1006, reason));
+      }
+    });
+  }
+
+  /** Settles everything with the call's status: `opened` too, with a rejection, if the socket never opened. */
+  #end(status) {
+    const neverOpened = this.#state === CallState.CONNECTING || this.#state === CallState.REFUSED_CHECKING;
+    this.#moveTo(CallState.ENDED);
+    this.#outcome = status;
     this.#detach();
-    if (!this.#isOpen) {
+    if (neverOpened) {
       this.#openedSettle.reject(new CallError(status));
       if (this.#socket.readyState < 2) {
         try {
