@@ -3,6 +3,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { backoff, bearerProtocols, CallError, keepOpen, methodUrl, openCall, retryable } from "grpc-ws-bridge";
+import { noListing, scripted } from "../test-support/scripted-websocket.js";
 
 describe("reconnect policy", () => {
   test("retryable: after 1001, 1006, 1011 and 1013; not after 1000, 1008, 1009 or codes protocol v1 lacks", () => {
@@ -52,50 +53,6 @@ describe("URLs and options", () => {
     assert.deepEqual(sockets[0].protocols, ["bearer-token-carrier", "quarkus-http-upgrade#Authorization#Bearer%20t0k", "extra"]);
   });
 });
-
-/** A WebSocket constructor whose sockets the test drives; each one created is pushed to `sockets`. */
-function scripted(sockets) {
-  return class ScriptedWebSocket extends EventTarget {
-    readyState = 0;
-    bufferedAmount = 0;
-    sent = [];
-    closedWith = null;
-    constructor(url, protocols) {
-      super();
-      this.url = url;
-      this.protocols = protocols;
-      sockets.push(this);
-    }
-    send(data) {
-      this.sent.push(data);
-    }
-    close(code, reason) {
-      if (this.readyState >= 2) return;
-      this.closedWith = { code, reason };
-      this.readyState = 2;
-    }
-    // what the network does
-    open() {
-      this.readyState = 1;
-      this.dispatchEvent(new Event("open"));
-    }
-    frame(object) {
-      this.dispatchEvent(Object.assign(new Event("message"), { data: JSON.stringify(object) }));
-    }
-    fail() {
-      this.dispatchEvent(new Event("error"));
-    }
-    closed(code, reason = "") {
-      this.readyState = 3;
-      this.dispatchEvent(Object.assign(new Event("close"), { code, reason }));
-    }
-  };
-}
-
-/** No gateway answers /bridge/methods in these tests: a refused handshake is then an outage. */
-const noListing = async () => {
-  throw new Error("no gateway here");
-};
 
 describe("closes without a status frame", () => {
   test("a refused handshake as Node reports it (error, no close event) rejects opened and ends UNAVAILABLE 1006", async () => {

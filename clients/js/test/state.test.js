@@ -4,53 +4,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { CallError, openCall } from "grpc-ws-bridge";
-
-/** A WebSocket constructor whose sockets the test drives (as in policy.test.js); each one is pushed to `sockets`. */
-function scripted(sockets) {
-  return class ScriptedWebSocket extends EventTarget {
-    readyState = 0;
-    bufferedAmount = 0;
-    sent = [];
-    closedWith = null;
-    constructor(url, protocols) {
-      super();
-      this.url = url;
-      this.protocols = protocols;
-      sockets.push(this);
-    }
-    send(data) {
-      this.sent.push(data);
-    }
-    close(code, reason) {
-      if (this.readyState >= 2) return;
-      this.closedWith = { code, reason };
-      this.readyState = 2;
-    }
-    // what the network does
-    open() {
-      this.readyState = 1;
-      this.dispatchEvent(new Event("open"));
-    }
-    frame(object) {
-      this.raw(JSON.stringify(object));
-    }
-    raw(data) {
-      this.dispatchEvent(Object.assign(new Event("message"), { data }));
-    }
-    fail() {
-      this.dispatchEvent(new Event("error"));
-    }
-    closed(code, reason = "") {
-      this.readyState = 3;
-      this.dispatchEvent(Object.assign(new Event("close"), { code, reason }));
-    }
-  };
-}
-
-/** No gateway answers /bridge/methods: a refused handshake is then an outage. */
-const noListing = async () => {
-  throw new Error("no gateway here");
-};
+import { noListing, scripted } from "../test-support/scripted-websocket.js";
 
 /** A /bridge/methods that lists `names`; `asked` records each request, `answer()` lets it answer. */
 function listing(...names) {
