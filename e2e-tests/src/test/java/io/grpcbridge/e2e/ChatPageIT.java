@@ -284,6 +284,9 @@ class ChatPageIT {
         }
     }
 
+    /** The client library's first backoff (1 s) at its largest jitter (1.2). */
+    private static final Duration FIRST_BACKOFF_AT_MOST = Duration.ofMillis(1200);
+
     private static final List<Close> CLOSES = List.of(
             new Close(1000, "call ended: OK", "OK", "对话已结束", "chat ended", false),
             new Close(1000, "call ended: UNKNOWN", "UNKNOWN", "聊天服务出错", "chat service failed", false),
@@ -309,12 +312,14 @@ class ChatPageIT {
             }
             context = newContext(locale);
             context.addInitScript(GATEWAY_STAND_IN);
+            // The page's timers on a clock the test moves on, so that no retry waits its backoff in real time.
+            context.clock().install();
             ChatPage chatPage = open(context);
 
             for (Close close : CLOSES) {
                 String told = chinese ? close.zh() : close.en();
                 String event = (chinese ? "已关闭 " : "Closed ") + close.code() + " · " + told;
-                // An answered socket was healthy: each retry waits the first backoff, about 1 s.
+                // An answered socket was healthy: each retry waits the first backoff, 0.8 to 1.2 s.
                 int outputs = chatPage.lines("output").count();
                 chatPage.page.evaluate("window.sockets.at(-1).serverSends('{\"message\":{\"output\":\"ok\"}}')");
                 assertThat(chatPage.lines("output")).hasCount(outputs + 1);
@@ -339,6 +344,8 @@ class ChatPageIT {
                     assertThat(chatPage.lines("error").last()).hasText(close.status() + ": " + close.gatewayReason());
                 }
                 if (close.retried()) {
+                    assertThat(chatPage.state).hasAttribute("data-state", "reconnecting");
+                    chatPage.page.clock().fastForward(FIRST_BACKOFF_AT_MOST.toMillis());
                     assertThat(chatPage.state).hasAttribute("data-state", "connected");
                     List<?> states = (List<?>) chatPage.page.evaluate("window.states");
                     assertEquals("reconnecting", states.get(0), close + ": " + states);

@@ -18,8 +18,14 @@ class GracefulShutdownIT {
 
     static final int SOCKETS = 20;
 
+    /**
+     * chat-service's bound on the streams still open at SIGTERM ({@code quarkus.shutdown.timeout}, 10 s
+     * in production), shorter so that the test does not wait it out: the streams here never half-close.
+     */
+    static final Duration CHAT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
+
     @RegisterExtension
-    final Pair pair = Pair.perTest();
+    final Pair pair = Pair.perTest("-Dquarkus.shutdown.timeout=" + CHAT_SHUTDOWN_TIMEOUT.toSeconds() + "s");
 
     @Test
     void gatewaySigtermDeliversTheOutputsAlreadyDueThenCloses1001() throws Exception {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,7 +43,7 @@ class NginxFrontIT {
      * How long a gateway keeps answering upgrades with 503 after its sockets are drained
      * ({@code quarkus.shutdown.delay}): long enough to watch nginx retry that 503 on the other one.
      */
-    static final Duration SHUTDOWN_DELAY = Duration.ofSeconds(15);
+    static final Duration SHUTDOWN_DELAY = Duration.ofSeconds(8);
     private static final Pattern OPENED = Pattern.compile("opened chat\\.Chat/BidStream from (\\S+) by ");
 
     static ServiceProcess chat;
@@ -58,9 +59,9 @@ class NginxFrontIT {
                 // The public origin, as a browser sends it through nginx; the gateways' own addresses are no origin.
                 "-Dgateway.upgrade.allowed-origins=" + nginx.origin(),
                 // As an operator sets it: X-Forwarded-* are believed from the proxy's address only.
-                "-Dquarkus.http.proxy.trusted-proxies=" + NGINX_ADDRESS,
-                "-Dquarkus.shutdown.delay=" + SHUTDOWN_DELAY.toSeconds() + "s"};
-        first = ServiceProcess.gateway(chat, options).start();
+                "-Dquarkus.http.proxy.trusted-proxies=" + NGINX_ADDRESS};
+        // Only the first is stopped while under test; the second stops at once when the test is over.
+        first = ServiceProcess.gateway(chat, append(options, "-Dquarkus.shutdown.delay=" + SHUTDOWN_DELAY.toSeconds() + "s")).start();
         second = ServiceProcess.gateway(chat, options).start();
         nginx.start(List.of(first.port(), second.port()));
         System.out.printf("[nginx-front] nginx on %d (dir %s), gateways on %d and %d, chat-service on %d%n",
@@ -202,6 +203,12 @@ class NginxFrontIT {
         refusedThenRetried.forEach(line -> System.out.println("[nginx-front]   " + line));
         assertThat(refused).isPositive();
         assertThat(retried).hasSize((int) refused);
+    }
+
+    private static String[] append(String[] options, String option) {
+        String[] all = Arrays.copyOf(options, options.length + 1);
+        all[options.length] = option;
+        return all;
     }
 
     /** {@code count} new sockets through nginx, each after a round trip. */

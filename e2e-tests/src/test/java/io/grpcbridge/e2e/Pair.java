@@ -27,29 +27,31 @@ final class Pair implements BeforeAllCallback, AfterAllCallback, BeforeEachCallb
     private final boolean perTest;
     private final boolean withShowcase;
     private final String[] gatewayOptions;
+    private final String[] chatOptions;
     private ServiceProcess chat;
     private ServiceProcess gateway;
     private ShowcaseServer showcase;
 
-    private Pair(boolean perTest, boolean withShowcase, String[] gatewayOptions) {
+    private Pair(boolean perTest, boolean withShowcase, String[] gatewayOptions, String[] chatOptions) {
         this.perTest = perTest;
         this.withShowcase = withShowcase;
         this.gatewayOptions = gatewayOptions;
+        this.chatOptions = chatOptions;
     }
 
     /** One pair for all tests of the class; the gateway gets {@code gatewayOptions} (JVM options). */
     static Pair perClass(String... gatewayOptions) {
-        return new Pair(false, false, gatewayOptions);
+        return new Pair(false, false, gatewayOptions, new String[0]);
     }
 
     /** As {@link #perClass}, the gateway bridging the showcase service too. */
     static Pair perClassWithShowcase(String... gatewayOptions) {
-        return new Pair(false, true, gatewayOptions);
+        return new Pair(false, true, gatewayOptions, new String[0]);
     }
 
-    /** A fresh pair for each test (for tests that stop a service). */
-    static Pair perTest() {
-        return new Pair(true, false, new String[0]);
+    /** A fresh pair for each test (for tests that stop a service); chat-service gets {@code chatOptions} (JVM options). */
+    static Pair perTest(String... chatOptions) {
+        return new Pair(true, false, new String[0], chatOptions);
     }
 
     ShowcaseServer showcase() {
@@ -93,7 +95,7 @@ final class Pair implements BeforeAllCallback, AfterAllCallback, BeforeEachCallb
     }
 
     private void start() {
-        chat = ServiceProcess.chatService().start();
+        chat = ServiceProcess.chatService(chatOptions).start();
         List<String> options = new ArrayList<>(List.of(gatewayOptions));
         if (withShowcase) {
             try {

@@ -94,7 +94,7 @@ class PacedSendersTest {
 
     @Test
     void aSenderIntoASlowChatIsPacedToItsPaceAndLosesNothing() throws Exception {
-        int inputs = 20_000; // 20 MB through a 256 KiB window
+        int inputs = 5_000; // 5 MB through a 256 KiB window
         fakeChat.pace(Duration.ofNanos(20_000));
         double pausesBefore = pauses();
         double socketsBefore = Prometheus.sample(root, "gateway_input_window_peak_bytes_count");
