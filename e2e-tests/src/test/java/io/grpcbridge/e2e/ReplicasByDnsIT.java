@@ -57,7 +57,9 @@ class ReplicasByDnsIT {
             String name = variables.get("QUARKUS_STORK_CHAT_SERVICE_DISCOVERY_HOSTNAME");
             ServiceProcess gateway = ServiceProcess.gatewayConfiguredByEnvironment()
                     .withEnvironment(variables)
-                    .withEnvironment(Map.of("QUARKUS_STORK_CHAT_SERVICE_DISCOVERY_DNS_SERVERS", dns.address()));
+                    .withEnvironment(Map.of("QUARKUS_STORK_CHAT_SERVICE_DISCOVERY_DNS_SERVERS", dns.address(),
+                            // Seconds of start-up that this test does not need (WarmUpIT runs the warm-up).
+                            "GATEWAY_WARM_UP_ENABLED", "false"));
             gateways.put(gateway, name);
             dns.answer(name, addresses(replicas));
             gateway.start();

@@ -74,9 +74,14 @@ final class ServiceProcess {
         return gateway(chat.port, extraJvmOptions);
     }
 
-    /** A gateway whose {@code chat} client dials {@code chatPort} on loopback. */
+    /**
+     * A gateway whose {@code chat} client dials {@code chatPort} on loopback. It skips the warm-up
+     * (10,000 sockets, seconds of start-up that no test here times); WarmUpIT runs it, and
+     * {@code -Dgateway.warm-up.enabled=true} among {@code extraJvmOptions} turns it back on.
+     */
     static ServiceProcess gateway(int chatPort, String... extraJvmOptions) {
         List<String> options = new ArrayList<>(List.of(
+                "-Dgateway.warm-up.enabled=false",
                 "-Dquarkus.grpc.clients.chat.host=127.0.0.1",
                 "-Dquarkus.grpc.clients.chat.port=" + chatPort));
         options.addAll(List.of(extraJvmOptions));

@@ -17,9 +17,11 @@ import io.quarkus.websockets.next.UserData;
  * @param gate what lets the socket's messages in, as fast as the socket takes them
  * @param trace the OpenTelemetry context of the upgrade request (the root context when tracing is off)
  * @param metadata the headers the socket's call carries (empty when there are none)
+ * @param warmUp whether the socket is one of the gateway's own warm-up sockets ({@link WarmUpPass}):
+ *        its call goes to the warm-up's backend, and it is not logged
  */
 public record Admission(BridgedMethod method, ConnectionSlots.Slot slot, TcpConnection tcp, InboundFrameGate gate,
-        Context trace, Metadata metadata) {
+        Context trace, Metadata metadata, boolean warmUp) {
 
     /** Where an upgrade leaves its admission for the socket. */
     public static final UserData.TypedKey<Admission> KEY = new UserData.TypedKey<>("admission");

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import io.grpcbridge.gateway.backend.BackendConnectivity;
 import io.grpcbridge.gateway.backend.BridgedMethod;
 import io.grpcbridge.gateway.backend.MethodCatalog;
+import io.grpcbridge.gateway.backend.WarmUpBackend;
 import io.grpcbridge.gateway.config.GatewayConfig;
 import io.grpcbridge.gateway.internals.InboundFrameGate;
 import io.grpcbridge.gateway.internals.TcpConnection;
@@ -53,10 +54,11 @@ public class UpgradeGuard implements HttpUpgradeCheck {
     private final BackendConnectivity backends;
     private final GatewayMetrics metrics;
     private final CallMetadata callMetadata;
+    private final WarmUpPass warmUpPass;
     private volatile boolean draining;
 
     UpgradeGuard(GatewayConfig config, ConnectionSlots slots, MethodCatalog catalog, BackendConnectivity backends,
-            GatewayMetrics metrics, CallMetadata callMetadata,
+            GatewayMetrics metrics, CallMetadata callMetadata, WarmUpPass warmUpPass,
             @ConfigProperty(name = "quarkus.websockets-next.server.max-message-size") OptionalInt maxMessageBytes) {
         this.config = config.upgrade();
         this.compression = config.socket().compression();
@@ -70,11 +72,15 @@ public class UpgradeGuard implements HttpUpgradeCheck {
         this.backends = backends;
         this.metrics = metrics;
         this.callMetadata = callMetadata;
+        this.warmUpPass = warmUpPass;
     }
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
         HttpServerRequest request = context.httpRequest();
+        if (warmUpPass.admits(request.getHeader(WarmUpPass.HEADER))) {
+            return admitWarmUp(context);
+        }
         String origin = request.getHeader("Origin");
         if (origin == null ? config.requireOrigin() : !allowedOrigins.allows(origin)) {
             LOG.infof("refused an upgrade from origin %s", origin);
@@ -115,19 +121,34 @@ public class UpgradeGuard implements HttpUpgradeCheck {
                     metrics.upgradeRefused(503);
                     return CheckResult.rejectUpgradeSync(503, retryAfter);
                 }
-                admit(context, identity, method, slot, tcp, trace);
+                admit(context, identity, method, slot, tcp, trace, false);
                 return CheckResult.permitUpgradeSync();
             });
         }).onFailure().invoke(slot::release);
     }
 
+    /** One of the gateway's own warm-up sockets: its method's call goes to the warm-up's backend. */
+    private Uni<CheckResult> admitWarmUp(HttpUpgradeContext context) {
+        if (!(catalog.lookup(SocketPaths.methodOf(context.httpRequest().path())) instanceof MethodCatalog.Found found)) {
+            return refuse(404, null);
+        }
+        ConnectionSlots.Slot slot = slots.reserve().orElse(null);
+        if (slot == null) {
+            return refuse(503, retryAfter);
+        }
+        TcpConnection tcp = TcpConnection.of(context.httpRequest());
+        tcp.onClose(slot::release);
+        admit(context, null, found.method().onBackend(WarmUpBackend.NAME), slot, tcp, Context.root(), true);
+        return CheckResult.permitUpgrade();
+    }
+
     private void admit(HttpUpgradeContext context, SecurityIdentity identity, BridgedMethod method,
-            ConnectionSlots.Slot slot, TcpConnection tcp, Context trace) {
+            ConnectionSlots.Slot slot, TcpConnection tcp, Context trace, boolean warmUp) {
         // In the pipeline before the 101 goes out, so that no message of the socket passes unpaced.
         InboundFrameGate gate = tcp.gateInbound(compression ? context.httpRequest().getHeader("Sec-WebSocket-Extensions") : null,
                 maxMessageBytes);
         context.userData().put(Admission.KEY,
-                new Admission(method, slot, tcp, gate, trace, callMetadata.of(context.httpRequest(), identity)));
+                new Admission(method, slot, tcp, gate, trace, callMetadata.of(context.httpRequest(), identity), warmUp));
     }
 
     private Uni<CheckResult> refuse(int status, Map<String, List<String>> headers) {

@@ -43,7 +43,7 @@ public class BackendCalls {
     public Multi<Message> start(BridgedMethod method, Multi<Message> requests, Metadata metadata, Executor callbacks,
             FlowControlledClientCall.Watcher watcher) {
         CallOptions options = callbacks == null ? CallOptions.DEFAULT : CallOptions.DEFAULT.withExecutor(callbacks);
-        Optional<Duration> deadline = deadlines.get(method.backend());
+        Optional<Duration> deadline = deadlines.getOrDefault(method.backend(), Optional.empty());
         if (deadline.isPresent()) {
             options = options.withDeadlineAfter(deadline.get().toMillis(), TimeUnit.MILLISECONDS);
         }

@@ -1,10 +1,12 @@
 package io.grpcbridge.gateway.backend;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
@@ -14,9 +16,11 @@ import org.jboss.logging.Logger;
 
 import io.grpc.ManagedChannel;
 import io.grpc.NameResolverRegistry;
+import io.grpc.netty.NettyChannelBuilder;
 import io.grpcbridge.gateway.internals.EventLoops;
 import io.grpcbridge.gateway.internals.QuarkusGrpcClients;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
 import io.quarkus.runtime.Startup;
 import io.vertx.core.Vertx;
@@ -46,9 +50,12 @@ public class BackendChannels {
         NameResolverRegistry.getDefaultRegistry().register(new StorkReplicas.Provider());
     }
 
-    private final Map<String, Map<EventLoop, ManagedChannel>> byBackend = new LinkedHashMap<>();
+    /** Read on every call, from every event loop; a loopback backend comes and goes while they run. */
+    private final Map<String, Map<EventLoop, ManagedChannel>> byBackend = new ConcurrentHashMap<>();
+    private final Vertx vertx;
 
     BackendChannels(Vertx vertx, ConfiguredBackends backends, QuarkusGrpcClients clients) {
+        this.vertx = vertx;
         for (String backend : backends.all().keySet()) {
             QuarkusGrpcClients.Address address = clients.address(backend).orElseThrow(() -> new IllegalStateException(
                     "gateway.backends." + backend + " has no address: set quarkus.grpc.clients." + backend + ".host (and .port)"));
@@ -61,6 +68,31 @@ public class BackendChannels {
             }
             byBackend.put(backend, byLoop);
             LOG.infof("backend %s: %d channels to %s (one per event loop)", backend, byLoop.size(), target);
+        }
+    }
+
+    /**
+     * A backend {@code name} in this JVM on the loopback port {@code port} ({@link WarmUpBackend}):
+     * plaintext channels, one per event loop, until {@link #closeLoopback}.
+     */
+    void openLoopback(String name, int port) {
+        Map<EventLoop, ManagedChannel> byLoop = new IdentityHashMap<>();
+        for (EventExecutor executor : vertx.nettyEventLoopGroup()) {
+            EventLoop loop = (EventLoop) executor;
+            byLoop.put(loop, NettyChannelBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
+                    .eventLoopGroup(loop)
+                    .channelType(NioSocketChannel.class)
+                    .directExecutor()
+                    .usePlaintext()
+                    .build());
+        }
+        byBackend.put(name, byLoop);
+    }
+
+    void closeLoopback(String name) {
+        Map<EventLoop, ManagedChannel> byLoop = byBackend.remove(name);
+        if (byLoop != null) {
+            byLoop.values().forEach(ManagedChannel::shutdownNow);
         }
     }
 

@@ -27,6 +27,11 @@ public record BridgedMethod(String backend, Descriptors.MethodDescriptor descrip
                 .build());
     }
 
+    /** The same method, called on {@code other} backend (which must serve it). */
+    public BridgedMethod onBackend(String other) {
+        return new BridgedMethod(other, descriptor, json, grpc);
+    }
+
     /** {@code package.Service/Method}, as gRPC and the socket's URL name it. */
     public String fullName() {
         return grpc.getFullMethodName();

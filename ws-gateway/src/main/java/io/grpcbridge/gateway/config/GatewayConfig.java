@@ -244,4 +244,29 @@ public interface GatewayConfig {
         @WithDefault("33554432")
         long budgetBytes();
     }
+
+    /**
+     * Before it reports ready, the gateway rehearses its sockets' path against itself: sockets to its
+     * own port, each one call of an exposed method, answered by an in-process backend, so that the
+     * JIT has compiled that path before real clients (a reconnect storm after a deploy) arrive.
+     */
+    WarmUp warmUp();
+
+    interface WarmUp {
+        /** Off: ready as soon as the backends are. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Sockets opened, each for one call, spread over {@code /ws} and every exposed method. */
+        @WithDefault("10000")
+        int sockets();
+
+        /** Sockets open at a time. */
+        @WithDefault("20")
+        int concurrency();
+
+        /** The warm-up ends at this bound whatever it has done, and the gateway reports ready. */
+        @WithDefault("15s")
+        Duration timeout();
+    }
 }

@@ -15,7 +15,11 @@ import io.vertx.core.buffer.Buffer;
  * The websockets-next callbacks of a socket endpoint, handed to {@link BridgeSockets}: a subclass
  * (annotated {@code @WebSocket}; websockets-next finds callbacks declared on superclasses, and calls
  * them from a class it generates in the subclass's package, so they are public) says only
- * how its sockets' frames look. Every callback is {@code @NonBlocking}: it runs on the socket's event loop.
+ * how its sockets' frames look. Every callback is {@code @NonBlocking}: it runs on the socket's event loop
+ * and returns at once, so the event loop already keeps a socket's callbacks in order. The subclasses
+ * therefore ask for {@code InboundProcessingMode.CONCURRENT}: websockets-next's default (serial) gives
+ * each socket a limiter of its own (a queue with a 257-slot array, an atomic update per callback) that
+ * would never hold anything back here.
  */
 public abstract class BridgeEndpoint {
 

@@ -64,9 +64,11 @@ public class BridgeSockets {
         metrics.connectionOpened();
         Metadata metadata = admission.metadata();
         String client = clientOf(connection.handshakeRequest().query());
-        LOG.infof("[%s] opened %s from %s by %s%s", connection.id(), method.fullName(),
-                connection.handshakeRequest().remoteAddress(), CallMetadata.caller(metadata),
-                client == null ? "" : ", client " + client);
+        if (!admission.warmUp()) {
+            LOG.infof("[%s] opened %s from %s by %s%s", connection.id(), method.fullName(),
+                    connection.handshakeRequest().remoteAddress(), CallMetadata.caller(metadata),
+                    client == null ? "" : ", client " + client);
+        }
         Context eventLoop = Vertx.currentContext();
         io.opentelemetry.context.Context upgradeTrace = admission.trace();
         // When tracing is on, the call (its client span) and its callbacks belong to the upgrade's trace.
@@ -74,7 +76,7 @@ public class BridgeSockets {
                 : upgradeTrace.wrap((Executor) Runnable::run);
         try (Scope inUpgradeTrace = upgradeTrace.makeCurrent()) {
             ClientSocket socket = ClientSocket.of(connection, tcp, admission.gate(), limits.closeTimeout());
-            StreamBridge bridge = StreamBridge.open(socket, client,
+            StreamBridge bridge = StreamBridge.open(socket, client, !admission.warmUp(),
                     eventLoop, shared, new StreamBridge.Method(frames, method.clientStreams(), method.fullName()),
                     (inputs, watcher) -> calls.start(method, inputs, metadata, callbacks, watcher));
             connection.userData().put(StreamBridge.KEY, bridge);

@@ -6,6 +6,7 @@ import io.grpcbridge.gateway.backend.BridgedMethod;
 import io.grpcbridge.gateway.backend.MethodCatalog;
 import io.grpcbridge.gateway.socket.EnvelopeFrames;
 import io.grpcbridge.gateway.socket.FrameFormat;
+import io.quarkus.websockets.next.InboundProcessingMode;
 import io.quarkus.websockets.next.WebSocket;
 
 /**
@@ -13,7 +14,7 @@ import io.quarkus.websockets.next.WebSocket;
  * the envelope frames of method sockets ({@link EnvelopeFrames}, docs/protocol.md). The upgrade
  * ({@link UpgradeGuard}) has already found the method; an unknown one never gets here (404).
  */
-@WebSocket(path = SocketPaths.METHOD_SOCKETS)
+@WebSocket(path = SocketPaths.METHOD_SOCKETS, inboundProcessingMode = InboundProcessingMode.CONCURRENT)
 public class MethodWebSocket extends BridgeEndpoint {
 
     MethodWebSocket(BridgeSockets sockets) {

@@ -90,6 +90,7 @@ public final class StreamBridge {
 
     private final ClientSocket socket;
     private final String client;
+    private final boolean logged;
     private final Context eventLoop;
     private final FrameFormat frames;
     private final Method method;
@@ -121,9 +122,10 @@ public final class StreamBridge {
     /** How the call ended, once it has. */
     private FlowControlledClientCall.Outcome outcome;
 
-    private StreamBridge(ClientSocket socket, String client, Context eventLoop, Shared shared, Method method) {
+    private StreamBridge(ClientSocket socket, String client, boolean logged, Context eventLoop, Shared shared, Method method) {
         this.socket = socket;
         this.client = client;
+        this.logged = logged;
         this.eventLoop = eventLoop;
         this.method = method;
         this.frames = method.frames();
@@ -141,12 +143,13 @@ public final class StreamBridge {
     /**
      * Opens a socket's bridge and starts its call, on {@code eventLoop}, the socket's thread (the
      * caller's): {@code call} turns the socket's inputs into the call's responses, with the call's
-     * callbacks run on that same thread. {@code client} names the client in log lines (may be null).
+     * callbacks run on that same thread. {@code client} names the client in log lines (may be null);
+     * a socket not {@code logged} (the gateway's own warm-up) has no line when it closes.
      * The socket is read from then on, as its input window allows.
      */
-    public static StreamBridge open(ClientSocket socket, String client, Context eventLoop, Shared shared, Method method,
-            Call call) {
-        StreamBridge bridge = new StreamBridge(socket, client, eventLoop, shared, method);
+    public static StreamBridge open(ClientSocket socket, String client, boolean logged, Context eventLoop, Shared shared,
+            Method method, Call call) {
+        StreamBridge bridge = new StreamBridge(socket, client, logged, eventLoop, shared, method);
         bridge.metrics.streamOpened();
         Outputs outputs = bridge.new Outputs();
         call.start(bridge.inputs.multi(), outputs).subscribe().withSubscriber(outputs);
@@ -393,9 +396,11 @@ public final class StreamBridge {
     public void onSocketClosed(int code) {
         release();
         held.close();
-        LOG.infof("[%s] closed %s after %d ms: %d inputs, %d outputs%s", socket.id(),
-                code == CloseRules.NO_STATUS ? "without a close code" : String.valueOf(code),
-                (clock.getAsLong() - openedAt) / 1_000_000, inputCount, outputCount, client == null ? "" : ", client " + client);
+        if (logged) {
+            LOG.infof("[%s] closed %s after %d ms: %d inputs, %d outputs%s", socket.id(),
+                    code == CloseRules.NO_STATUS ? "without a close code" : String.valueOf(code),
+                    (clock.getAsLong() - openedAt) / 1_000_000, inputCount, outputCount, client == null ? "" : ", client " + client);
+        }
         socketClosed.complete(null);
     }
 

@@ -8,6 +8,7 @@ import io.grpcbridge.gateway.endpoint.BridgeEndpoint;
 import io.grpcbridge.gateway.endpoint.BridgeSockets;
 import io.grpcbridge.gateway.endpoint.MethodWebSocket;
 import io.grpcbridge.gateway.socket.FrameFormat;
+import io.quarkus.websockets.next.InboundProcessingMode;
 import io.quarkus.websockets.next.WebSocket;
 
 /**
@@ -15,7 +16,7 @@ import io.quarkus.websockets.next.WebSocket;
  * ({@link ChatFrames}: the request itself, echoed), which the chat page and existing clients speak.
  * The same method is also a method socket at {@code /ws/chat.Chat/BidStream} ({@link MethodWebSocket}).
  */
-@WebSocket(path = SocketPaths.V1)
+@WebSocket(path = SocketPaths.V1, inboundProcessingMode = InboundProcessingMode.CONCURRENT)
 public class ChatWebSocket extends BridgeEndpoint {
 
     /** The frames of the chat method as last loaded (a descriptor refresh brings a new method). */

@@ -353,7 +353,7 @@ class StreamBridgeTest {
             StreamBridge.Method chat = new StreamBridge.Method(new ChatFrames("chat", Request.getDefaultInstance()), true,
                     SocketPaths.V1_METHOD);
             bridge = onLoop(() -> {
-                StreamBridge opened = StreamBridge.open(client, null, eventLoop, shared, chat, call);
+                StreamBridge opened = StreamBridge.open(client, null, true, eventLoop, shared, chat, call);
                 client.deliverTo(opened::onText);
                 return opened;
             });

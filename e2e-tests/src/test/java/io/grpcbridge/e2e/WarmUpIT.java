@@ -1,0 +1,88 @@
+package io.grpcbridge.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.grpcbridge.testing.Prometheus;
+import io.grpcbridge.testing.TestSocket;
+
+/**
+ * Warm before ready, as packaged (its defaults): the gateway reports ready only after its warm-up,
+ * which calls no real backend, logs one line, leaves no socket or stream behind, and lets nobody
+ * else in on its header.
+ */
+class WarmUpIT {
+
+    private static final Pattern WARMED_UP = Pattern.compile(
+            "warmed up in \\d+ ms: 10000 sockets \\(0 failed\\) to \\[/ws, /ws/chat\\.Chat/BidStream\\], against an in-process backend");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    static ServiceProcess chat;
+    static ServiceProcess gateway;
+    /** Every readiness answer from the moment the gateway was live until it was ready. */
+    static final List<String> readinessAnswers = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        chat = ServiceProcess.chatService().start();
+        gateway = ServiceProcess.gateway(chat, "-Dgateway.warm-up.enabled=true").start();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            String answer = readiness();
+            readinessAnswers.add(answer);
+            return answer.startsWith("200 ");
+        });
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        for (ServiceProcess process : new ServiceProcess[] {gateway, chat}) {
+            if (process != null) {
+                process.stop();
+            }
+        }
+    }
+
+    @Test
+    void theGatewayIsReadyOnlyOnceWarmedUpAgainstItselfAndNotAgainstChatService() throws Exception {
+        System.out.printf("warm-up: %d readiness answers until ready; first %s%n", readinessAnswers.size(), readinessAnswers.get(0));
+        assertThat(readinessAnswers.get(0)).startsWith("503 ").contains("\"name\": \"warm-up\",\n            \"status\": \"DOWN\"")
+                .contains("\"chat\": \"UP\"");
+        String log = gateway.ownLog();
+        assertThat(log).containsPattern(WARMED_UP);
+        assertThat(log).as("warm-up sockets are not logged one by one").doesNotContain("] opened ").doesNotContain("] closed ");
+        assertThat(Prometheus.sample(gateway.uri(), "gateway_connections_active")).isZero();
+        assertThat(Prometheus.sample(gateway.uri(), "gateway_streams_active")).isZero();
+        assertThat(Prometheus.sample(chat.uri(), "chat_responses_sent_total")).as("no warm-up call reached chat-service").isZero();
+
+        TestSocket socket = TestSocket.connect(gateway.ws()).send("{\"input\":\"hi\"}");
+        assertThat(socket.next(2)).containsExactly("{\"input\":\"hi\"}", "{\"output\":\"服务端返回: hi\"}");
+        socket.closeNormally();
+    }
+
+    @Test
+    void theWarmUpHeaderLetsNobodyElseInNorAroundTheOriginCheck() {
+        int status = TestSocket.handshakeStatus(() -> TestSocket.connectWithHeaders(gateway.ws(),
+                Map.of("X-Gateway-Warm-Up", "0123456789abcdef0123456789abcdef", "Origin", "https://elsewhere.example")));
+        assertThat(status).isEqualTo(403);
+    }
+
+    private static String readiness() throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(gateway.uri().resolve(URI.create("/q/health/ready")))
+                .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body();
+    }
+}
