@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServiceProcess {
 
+    private static final String NO_CHAT_WARM_UP = "-Dchat.warm-up.enabled=false";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String module;
@@ -56,13 +57,19 @@ final class ServiceProcess {
         return port;
     }
 
+    /**
+     * A chat-service. It skips its warm-up (10,000 calls to itself, seconds of start-up that no test
+     * here times); WarmUpIT runs it, and {@code -Dchat.warm-up.enabled=true} turns it back on.
+     */
     static ServiceProcess chatService(String... jvmOptions) {
-        return new ServiceProcess("chat-service", List.of(jvmOptions));
+        List<String> options = new ArrayList<>(List.of(NO_CHAT_WARM_UP));
+        options.addAll(List.of(jvmOptions));
+        return new ServiceProcess("chat-service", options);
     }
 
     /** A chat-service listening on {@code host:port} (another loopback address, such as 127.0.0.2). */
     static ServiceProcess chatServiceAt(String host, int port) {
-        return new ServiceProcess("chat-service", host, port, List.of());
+        return new ServiceProcess("chat-service", host, port, List.of(NO_CHAT_WARM_UP));
     }
 
     /** A gateway that finds its backends through its environment alone, as in a container. */
