@@ -42,7 +42,7 @@ start() {  # start <target> <variant>: sets PIDS
       $java -XX:+UseSerialGC -Xmx256m -Dquarkus.http.port=28080 -Dquarkus.grpc.clients.chat.port=23000 \
         $(aot "$AB/$dir/gateway") $extra -jar "$AB/$dir/gateway/quarkus-run.jar" > "$AB/gateway.log" 2>&1 &
       GW=$!
-      ready http://127.0.0.1:28080/q/health/ready
+      ready http://127.0.0.1:23000/q/health/ready && ready http://127.0.0.1:28080/q/health/ready
       PIDS=$GW,$CHAT ;;
     seed)
       /work/shared/reference/seed-go/run.sh 23000 28080 -quiet > /dev/null
