@@ -91,7 +91,7 @@ final class ChurnMode implements LoadMode {
                 }
                 connect.record(System.nanoTime() - t0);
                 Session s = new Session(connector.vertx(), ar.result(),
-                        new UniqueTextLedger("c-" + i + "-", recorder, o.reqTimeout().toNanos()), recorder);
+                        new UniqueTextLedger(Protocol.Framing.of(o.url().getRawPath()), "c-" + i + "-", recorder, o.reqTimeout().toNanos()), recorder);
                 s.roundTrip().onComplete(answered -> {
                     if (!answered.result()) {
                         s.drop();

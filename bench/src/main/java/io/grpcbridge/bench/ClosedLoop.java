@@ -91,6 +91,7 @@ final class ClosedLoop {
 
     private List<Session> open(Connector connector) throws InterruptedException {
         List<Session> sessions = new ArrayList<>();
+        Protocol.Framing framing = Protocol.Framing.of(options.url().getRawPath());
         CountDownLatch done = new CountDownLatch(options.connections());
         for (int i = 0; i < options.connections(); i++) {
             String prefix = "m-" + i + "-";
@@ -99,7 +100,7 @@ final class ClosedLoop {
                 if (ar.succeeded()) {
                     connectLatency.record(System.nanoTime() - start);
                     long timeout = options.reqTimeout().toNanos();
-                    Ledger ledger = stream ? new StreamLedger(recorder, timeout) : new UniqueTextLedger(prefix, recorder, timeout);
+                    Ledger ledger = stream ? new StreamLedger(framing, recorder, timeout) : new UniqueTextLedger(framing, prefix, recorder, timeout);
                     Session s = new Session(connector.vertx(), ar.result(), ledger, recorder);
                     s.onEnded(n -> {
                         outstanding.addAndGet(-n);

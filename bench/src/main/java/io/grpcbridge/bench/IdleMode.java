@@ -81,7 +81,7 @@ final class IdleMode implements LoadMode {
                 if (ar.succeeded()) {
                     latency.record(System.nanoTime() - t0);
                     Session s = new Session(connector.vertx(), ar.result(),
-                            new UniqueTextLedger(prefix, recorder, o.reqTimeout().toNanos()), recorder);
+                            new UniqueTextLedger(Protocol.Framing.of(o.url().getRawPath()), prefix, recorder, o.reqTimeout().toNanos()), recorder);
                     synchronized (sessions) {
                         sessions.add(s);
                     }

@@ -15,11 +15,18 @@ abstract sealed class Ledger permits UniqueTextLedger, StreamLedger {
 
     protected final Recorder recorder;
     protected final long timeoutNanos;
+    protected final Protocol.Framing framing;
     private int completed;
 
-    Ledger(Recorder recorder, long timeoutNanos) {
+    Ledger(Protocol.Framing framing, Recorder recorder, long timeoutNanos) {
+        this.framing = framing;
         this.recorder = recorder;
         this.timeoutNanos = timeoutNanos;
+    }
+
+    /** Reads one frame from the gateway as this socket's framing has it. */
+    final Frame parse(String frame) {
+        return framing.parse(frame);
     }
 
     /** Registers one more request sent at {@code now}; returns the frame to send. */
@@ -41,6 +48,9 @@ abstract sealed class Ledger permits UniqueTextLedger, StreamLedger {
         }
         if (frame instanceof Error e) {
             recorder.errorFrame(e.code());
+            return 0;
+        }
+        if (frame instanceof Protocol.CallFrame) {
             return 0;
         }
         recorder.count(Count.OTHER_FRAMES);

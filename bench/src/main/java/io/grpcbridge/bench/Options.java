@@ -44,6 +44,8 @@ record Options(
               idle        -n 1000 --rate 500 --hold 10s [--settle 2s]
               chart       --out FILE.png [--title T] [--label L] result.json [[--label L] result.json]...
             every load mode: --req-timeout 5s --connect-timeout 5s; durations: 10s, 500ms, 1m or bare seconds
+            --url ws://host:port/ws speaks protocol v1; a method socket's URL, ws://host:port/ws/chat.Chat/BidStream,
+            its envelope frames (the same chat, no echo)
             """;
 
     private static final Set<Mode> ALL = EnumSet.allOf(Mode.class);

@@ -29,8 +29,48 @@ final class Protocol {
     /** {@code {"error":{"code":..,"message":..}}}. */
     record Error(String code, String message) implements Frame {}
 
+    /** A method socket's {@code headers} or {@code status} frame: part of every call, no answer to a request. */
+    record CallFrame(String raw) implements Frame {}
+
     /** Anything else: not JSON, another shape, a binary frame. */
     record Other(String raw) implements Frame {}
+
+    /**
+     * How a socket's frames carry the chat's fields: protocol v1's own at {@code /ws}; a method
+     * socket's envelope ({@code {"message": <Request>}} out, {@code {"message": <Response>}} in, a
+     * {@code headers} frame first and a {@code status} frame last) at
+     * {@code /ws/chat.Chat/BidStream}.
+     */
+    enum Framing {
+        V1, ENVELOPE;
+
+        private static final String MESSAGE_HEAD = "{\"message\":";
+
+        /** By the URL's path: a method socket's is {@code /ws/package.Service/Method}. */
+        static Framing of(String path) {
+            return path.startsWith("/ws/") ? ENVELOPE : V1;
+        }
+
+        /** Whether the gateway echoes each request before its answer (protocol v1 does; method sockets do not). */
+        boolean echoes() {
+            return this == V1;
+        }
+
+        String input(String text) {
+            String request = Protocol.input(text);
+            return this == V1 ? request : MESSAGE_HEAD + request + "}";
+        }
+
+        Frame parse(String frame) {
+            if (this == ENVELOPE && frame.startsWith(MESSAGE_HEAD) && frame.endsWith("}")) {
+                return Protocol.parse(frame.substring(MESSAGE_HEAD.length(), frame.length() - 1));
+            }
+            if (this == ENVELOPE && (frame.startsWith("{\"headers\":") || frame.startsWith("{\"status\":"))) {
+                return new CallFrame(frame);
+            }
+            return Protocol.parse(frame);
+        }
+    }
 
     private Protocol() {
     }

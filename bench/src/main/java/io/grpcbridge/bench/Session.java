@@ -30,7 +30,7 @@ final class Session {
         this.ws = ws;
         this.ledger = ledger;
         this.context = vertx.getOrCreateContext();
-        ws.textMessageHandler(text -> ended(ledger.received(Protocol.parse(text), System.nanoTime())));
+        ws.textMessageHandler(text -> ended(ledger.received(ledger.parse(text), System.nanoTime())));
         ws.binaryMessageHandler(b -> ended(ledger.received(new Protocol.Other("binary frame"), System.nanoTime())));
         ws.exceptionHandler(e -> { }); // the close handler follows and counts the drop
         ws.closeHandler(v -> {

@@ -10,7 +10,6 @@ import java.util.ArrayDeque;
  */
 final class StreamLedger extends Ledger {
 
-    private static final String FRAME = Protocol.input(Protocol.STREAM_COMMAND);
     private static final int ALL = (1 << Protocol.STREAM_OUTPUTS) - 1;
 
     private final ArrayDeque<Stream> waiting = new ArrayDeque<>();
@@ -27,15 +26,15 @@ final class StreamLedger extends Ledger {
         }
     }
 
-    StreamLedger(Recorder recorder, long timeoutNanos) {
-        super(recorder, timeoutNanos);
+    StreamLedger(Protocol.Framing framing, Recorder recorder, long timeoutNanos) {
+        super(framing, recorder, timeoutNanos);
     }
 
     @Override
     String next(long now) {
         waiting.add(new Stream(now));
         recorder.count(Count.SENT);
-        return FRAME;
+        return framing.input(Protocol.STREAM_COMMAND);
     }
 
     @Override
@@ -83,7 +82,7 @@ final class StreamLedger extends Ledger {
             return ended;
         }
         if (s.seen == 0) {
-            if (!s.echoed) {
+            if (framing.echoes() && !s.echoed) {
                 recorder.count(Count.MISSING_ECHO);
             }
             recorder.firstOutput(now - s.sentAt);

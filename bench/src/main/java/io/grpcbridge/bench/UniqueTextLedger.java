@@ -30,8 +30,8 @@ final class UniqueTextLedger extends Ledger {
         }
     }
 
-    UniqueTextLedger(String prefix, Recorder recorder, long timeoutNanos) {
-        super(recorder, timeoutNanos);
+    UniqueTextLedger(Protocol.Framing framing, String prefix, Recorder recorder, long timeoutNanos) {
+        super(framing, recorder, timeoutNanos);
         this.prefix = prefix;
     }
 
@@ -40,7 +40,7 @@ final class UniqueTextLedger extends Ledger {
         long seq = ++lastSeq;
         pending.put(seq, new Pending(now));
         recorder.count(Count.SENT);
-        return Protocol.input(prefix + seq);
+        return framing.input(prefix + seq);
     }
 
     @Override
@@ -70,7 +70,7 @@ final class UniqueTextLedger extends Ledger {
             recorder.count(lost.remove(seq) ? Count.LATE : Count.DUPLICATE);
             return 0;
         }
-        if (!p.echoed) {
+        if (framing.echoes() && !p.echoed) {
             recorder.count(Count.MISSING_ECHO);
         }
         if (seq < maxCompletedSeq) {

@@ -38,4 +38,18 @@ class ProtocolTest {
         assertEquals(new Other("[1]"), Protocol.parse("[1]"));
         assertEquals(new Other("{"), Protocol.parse("{"));
     }
+
+    @Test
+    void methodSocketsWrapTheSameFieldsInAnEnvelope() {
+        assertEquals(Protocol.Framing.ENVELOPE, Protocol.Framing.of("/ws/chat.Chat/BidStream"));
+        assertEquals(Protocol.Framing.V1, Protocol.Framing.of("/ws"));
+        assertEquals("{\"message\":{\"input\":\"m-1-2\"}}", Protocol.Framing.ENVELOPE.input("m-1-2"));
+        assertEquals(new Output("服务端返回: m-1-2"),
+                Protocol.Framing.ENVELOPE.parse("{\"message\":{\"output\":\"服务端返回: m-1-2\"}}"));
+        assertEquals(new Protocol.CallFrame("{\"headers\":{}}"), Protocol.Framing.ENVELOPE.parse("{\"headers\":{}}"));
+        assertEquals(new Other("{\"headers\":{}}"), Protocol.Framing.V1.parse("{\"headers\":{}}"));
+        assertEquals(new Error("INVALID_ARGUMENT", "bad"),
+                Protocol.Framing.ENVELOPE.parse("{\"error\":{\"code\":\"INVALID_ARGUMENT\",\"message\":\"bad\"}}"));
+        assertEquals("{\"input\":\"m-1-2\"}", Protocol.Framing.V1.input("m-1-2"));
+    }
 }

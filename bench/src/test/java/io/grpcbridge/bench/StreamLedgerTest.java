@@ -10,7 +10,7 @@ class StreamLedgerTest {
     private static final long TIMEOUT = 5_000;
 
     private final Recorder recorder = new Recorder();
-    private final StreamLedger ledger = new StreamLedger(recorder, TIMEOUT);
+    private final StreamLedger ledger = new StreamLedger(Protocol.Framing.V1, recorder, TIMEOUT);
 
     private int echo() {
         return ledger.received(Protocol.parse("{\"input\":\"返回数据流\"}"), 1);

@@ -10,7 +10,7 @@ class UniqueTextLedgerTest {
     private static final long TIMEOUT = 5_000;
 
     private final Recorder recorder = new Recorder();
-    private final UniqueTextLedger ledger = new UniqueTextLedger("m-0-", recorder, TIMEOUT);
+    private final UniqueTextLedger ledger = new UniqueTextLedger(Protocol.Framing.V1, "m-0-", recorder, TIMEOUT);
 
     private int frame(String json, long now) {
         return ledger.received(Protocol.parse(json), now);
@@ -35,6 +35,17 @@ class UniqueTextLedgerTest {
         assertEquals(1, recorder.get(Count.COMPLETED));
         assertEquals(1, recorder.get(Count.MISSING_ECHO));
         assertEquals(1, recorder.get(Count.UNMATCHED_ECHO));
+    }
+
+    @Test
+    void onAMethodSocketAnEnvelopedOutputAloneCompletesTheRequest() {
+        UniqueTextLedger method = new UniqueTextLedger(Protocol.Framing.ENVELOPE, "m-0-", recorder, TIMEOUT);
+        assertEquals("{\"message\":{\"input\":\"m-0-1\"}}", method.next(0));
+        assertEquals(0, method.received(method.parse("{\"headers\":{}}"), 5));
+        assertEquals(1, method.received(method.parse("{\"message\":{\"output\":\"服务端返回: m-0-1\"}}"), 20));
+        assertEquals(1, recorder.get(Count.COMPLETED));
+        assertEquals(0, recorder.get(Count.MISSING_ECHO));
+        assertEquals(0, recorder.errors());
     }
 
     @Test
