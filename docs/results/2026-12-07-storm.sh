@@ -5,7 +5,10 @@
 #          (wsload idle -n 5000 -rate 100000 -par 256): sockets/s and the first round trip's p99;
 #   churn: on fresh processes, 2,000 cycles (the first ones, counted), then 3,000 clean and 3,000
 #          abrupt (connect, one round trip, close; 20 at a time).
-# usage: [TARGETS="ours seed echo"] [VARIANTS="base"] [JAVA=java] run.sh ROUNDS
+#   with MODES="steady" instead (nothing else regresses): 50x8 round trips (10 s warm-up, 10 s), then
+#          10,000 idle sockets (wsload idle -n 10000 -rate 1000 -hold 3s: RSS per socket), give the
+#          gateway GW_OPTS="-Dgateway.upgrade.max-connections=10000 -Dquarkus.http.limits.max-connections=10256".
+# usage: [TARGETS="ours seed echo"] [VARIANTS="base"] [MODES="storm churn"] [GW_OPTS=...] [JAVA=java] run.sh ROUNDS
 # ours: $AB/<variant>/{chat,gateway}/quarkus-run.jar (quarkus-app dirs); a variant named like
 #       "<dir>+<jvm options>" runs $AB/<dir> with extra gateway JVM options (e.g. "base+-Dx=y");
 #       $AB/<dir>/java, if there (a link to a java binary), runs it instead of $JAVA; an app.aot beside
@@ -19,6 +22,8 @@ JAVA=${JAVA:-java}
 rounds=${1:-3}
 TARGETS=${TARGETS:-ours seed echo}
 VARIANTS=${VARIANTS:-base}
+MODES=${MODES:-storm churn}
+GW_OPTS=${GW_OPTS:-}
 URL=ws://127.0.0.1:28080/ws
 
 ready() {  # waits until $1 answers 200 (at most 60 s)
@@ -40,7 +45,7 @@ start() {  # start <target> <variant>: sets PIDS
       CHAT=$!
       # shellcheck disable=SC2086
       $java -XX:+UseSerialGC -Xmx256m -Dquarkus.http.port=28080 -Dquarkus.grpc.clients.chat.port=23000 \
-        $(aot "$AB/$dir/gateway") $extra -jar "$AB/$dir/gateway/quarkus-run.jar" > "$AB/gateway.log" 2>&1 &
+        $(aot "$AB/$dir/gateway") $GW_OPTS $extra -jar "$AB/$dir/gateway/quarkus-run.jar" > "$AB/gateway.log" 2>&1 &
       GW=$!
       ready http://127.0.0.1:23000/q/health/ready && ready http://127.0.0.1:28080/q/health/ready
       PIDS=$GW,$CHAT ;;
@@ -76,14 +81,21 @@ for r in $(seq 1 "$rounds"); do
   for t in $TARGETS; do
     variants=base; [ "$t" = ours ] && variants=$VARIANTS
     for v in $variants; do
-      start "$t" "$v"
-      record "$r" "$t" "$v" storm idle -n 5000 -rate 100000 -par 256 -hold 1s
-      stop "$t"
-      start "$t" "$v"
-      record "$r" "$t" "$v" churn-first-2000 churn -cycles 2000 -c 20 -close normal
-      record "$r" "$t" "$v" churn-normal-3000 churn -cycles 3000 -c 20 -close normal
-      record "$r" "$t" "$v" churn-abrupt-3000 churn -cycles 3000 -c 20 -close abrupt
-      stop "$t"
+      for m in $MODES; do
+        start "$t" "$v"
+        case $m in
+          storm)
+            record "$r" "$t" "$v" storm idle -n 5000 -rate 100000 -par 256 -hold 1s ;;
+          churn)
+            record "$r" "$t" "$v" churn-first-2000 churn -cycles 2000 -c 20 -close normal
+            record "$r" "$t" "$v" churn-normal-3000 churn -cycles 3000 -c 20 -close normal
+            record "$r" "$t" "$v" churn-abrupt-3000 churn -cycles 3000 -c 20 -close abrupt ;;
+          steady)
+            record "$r" "$t" "$v" throughput-50x8 throughput -c 50 -k 8 -w 10s -d 10s
+            record "$r" "$t" "$v" idle-10000 idle -n 10000 -rate 1000 -hold 3s ;;
+        esac
+        stop "$t"
+      done
     done
   done
 done
