@@ -31,7 +31,7 @@ import io.vertx.core.http.WebSocketClientOptions;
 /**
  * Warm before ready: a gateway that has just started runs its sockets' path in the interpreter, and
  * under a reconnect storm (every browser at once, after a deploy) its JIT compiler threads took half
- * of its CPU (docs/benchmarks.md#a-new-sockets-cost). So, once started, it rehearses that path
+ * of its CPU (docs/benchmarks.md, "A new socket's cost"). So, once started, it rehearses that path
  * against itself ({@link WarmUpRun}: its own port, an in-process backend, {@link WarmUpBackend}),
  * and reports ready only when that is done or {@code gateway.warm-up.timeout} has passed.
  */
