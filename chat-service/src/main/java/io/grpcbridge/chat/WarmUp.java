@@ -51,6 +51,7 @@ public class WarmUp implements HealthCheck {
     private final String host;
     private final int port;
     private final AtomicInteger started = new AtomicInteger();
+    private final AtomicInteger completed = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private volatile State state;
 
@@ -90,9 +91,8 @@ public class WarmUp implements HealthCheck {
                 chains[i] = chain;
             }
             CompletableFuture.allOf(chains).get(config.timeout().plusSeconds(5).toMillis(), TimeUnit.MILLISECONDS);
-            int calls = Math.min(started.get(), config.calls());
             LOG.infof("warmed up in %d ms: %d calls of Chat/BidStream (%d failed) to itself",
-                    Duration.ofNanos(System.nanoTime() - startedAt).toMillis(), calls, failed.get());
+                    Duration.ofNanos(System.nanoTime() - startedAt).toMillis(), completed.get() + failed.get(), failed.get());
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             LOG.warnf("warm-up cut short after %d ms: %s", Duration.ofNanos(System.nanoTime() - startedAt).toMillis(), e);
         } catch (InterruptedException e) {
@@ -122,6 +122,7 @@ public class WarmUp implements HealthCheck {
 
             @Override
             public void onCompleted() {
+                completed.incrementAndGet();
                 next(chat, chain, deadline);
             }
         });
