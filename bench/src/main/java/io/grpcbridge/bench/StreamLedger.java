@@ -13,6 +13,8 @@ final class StreamLedger extends Ledger {
     private static final int ALL = (1 << Protocol.STREAM_OUTPUTS) - 1;
 
     private final ArrayDeque<Stream> waiting = new ArrayDeque<>();
+    /** The one request frame, built once: {@code 返回数据流} in this socket's framing. */
+    private final String request;
 
     private static final class Stream {
         final long sentAt;
@@ -28,13 +30,14 @@ final class StreamLedger extends Ledger {
 
     StreamLedger(Protocol.Framing framing, Recorder recorder, long timeoutNanos) {
         super(framing, recorder, timeoutNanos);
+        this.request = framing.input(Protocol.STREAM_COMMAND);
     }
 
     @Override
     String next(long now) {
         waiting.add(new Stream(now));
         recorder.count(Count.SENT);
-        return framing.input(Protocol.STREAM_COMMAND);
+        return request;
     }
 
     @Override

@@ -54,14 +54,8 @@ class PacedSendersTest {
     void aFastSenderOnWsGetsEveryAnswerInOrderAndIsNeverClosed() throws Exception {
         int inputs = 30_000;
         double pausesBefore = pauses();
-        TestSocket socket = TestSocket.connect(ws);
-
-        for (int i = 0; i < inputs; i++) {
-            socket.send(v1Input(i, 1024));
-        }
-        socket.send("{\"input\":\"结束对话\"}");
         List<String> frames = new ArrayList<>();
-        TestSocket.Closed closed = socket.drain(frames);
+        TestSocket.Closed closed = sendAsFastAsTheSocketTakesThenEnd(inputs, frames);
 
         assertEveryInputEchoedAndAnsweredInOrder(frames, inputs);
         assertThat(closed.code()).isEqualTo(1000);
@@ -98,14 +92,8 @@ class PacedSendersTest {
         fakeChat.pace(Duration.ofNanos(20_000));
         double pausesBefore = pauses();
         double socketsBefore = Prometheus.sample(root, "gateway_input_window_peak_bytes_count");
-        TestSocket socket = TestSocket.connect(ws);
-
-        for (int i = 0; i < inputs; i++) {
-            socket.send(v1Input(i, 1024));
-        }
-        socket.send("{\"input\":\"结束对话\"}");
         List<String> frames = new ArrayList<>();
-        TestSocket.Closed closed = socket.drain(frames);
+        TestSocket.Closed closed = sendAsFastAsTheSocketTakesThenEnd(inputs, frames);
 
         assertEveryInputEchoedAndAnsweredInOrder(frames, inputs);
         assertThat(closed.code()).isEqualTo(1000);
@@ -115,6 +103,19 @@ class PacedSendersTest {
         assertThat(Prometheus.sample(root, "gateway_input_window_peak_bytes_max")).isLessThanOrEqualTo(WINDOW_BYTES + MAX_FRAME);
         System.out.printf("sender into a slow chat: %d inputs of 1 KB answered; reading paused %.0f times for the window; "
                 + "window peak %.0f bytes%n", inputs, paused, Prometheus.sample(root, "gateway_input_window_peak_bytes_max"));
+    }
+
+    /**
+     * On a new {@code /ws} socket, {@code inputs} inputs of 1 KB as fast as it takes them, then
+     * {@code 结束对话}; every frame until the close goes to {@code frames}.
+     */
+    private TestSocket.Closed sendAsFastAsTheSocketTakesThenEnd(int inputs, List<String> frames) throws InterruptedException {
+        TestSocket socket = TestSocket.connect(ws);
+        for (int i = 0; i < inputs; i++) {
+            socket.send(v1Input(i, 1024));
+        }
+        socket.send("{\"input\":\"结束对话\"}");
+        return socket.drain(frames);
     }
 
     /** {@code {"input":"<i, 6 digits><padding>"}} of {@code bytes} bytes. */
