@@ -21,13 +21,17 @@ import io.grpcbridge.testing.TestSocket;
  * The gateway's memory model (docs/operations.md#memory-model), measured on the packaged gateway
  * at the heap its JVM container gives it, and the JVM compose file's sizing checked against it:
  * base + max-connections x per-socket + 2 x budget + Netty's buffers must fit both the heap and
- * the container's mem_limit. The idle sockets are opened as browsers open them: offering
- * permessage-deflate, and each has made a round trip with a compressed input, so that whatever
- * compression keeps per socket is counted.
+ * the container's mem_limit. The gateway runs as in the container: its warm-up as the compose file
+ * says (on unless it turns it off), and the heap starting where the JVM starts it in a container.
+ * The idle sockets are opened as browsers open them: offering permessage-deflate, and each has made
+ * a round trip with a compressed input, so that whatever compression keeps per socket is counted.
+ * They fill the gateway to its cap: after a warm-up, the first sockets reuse memory the warm-up
+ * left free, so a per-socket cost measured on fewer of them would understate the rest.
  */
 class MemoryModelIT {
 
-    private static final int IDLE_SOCKETS = 2_000;
+    /** The JVM's default {@code InitialRAMPercentage} (1.5625 %): its initial heap in a container. */
+    private static final long INITIAL_HEAP_DIVISOR = 64;
     /** Netty's pooled direct memory, outside the budget; HostileClientsIT holds the gateway to it. */
     static final long NETTY_ALLOWANCE = 32L << 20;
     /** Of the heap, what live data may fill and leave the garbage collector room to work. */
@@ -39,12 +43,16 @@ class MemoryModelIT {
         long maxConnections = container.longVariable("GATEWAY_UPGRADE_MAX_CONNECTIONS");
         long budget = container.longVariable("GATEWAY_MEMORY_BUDGET_BYTES");
         long heapLimit = container.memLimitBytes() * maxRamPercentage() / 100;
+        long initialHeap = container.memLimitBytes() / INITIAL_HEAP_DIVISOR;
+        String warmUp = container.environment().getOrDefault("GATEWAY_WARM_UP_ENABLED", "true");
+        int idleSockets = (int) maxConnections - 1;
 
         ServiceProcess chat = ServiceProcess.chatService().start();
-        ServiceProcess gateway = ServiceProcess.gateway(chat, "-Xmx" + (heapLimit >> 20) + "m",
+        ServiceProcess gateway = ServiceProcess.gateway(chat, "-Xmx" + (heapLimit >> 20) + "m", "-Xms" + (initialHeap >> 20) + "m",
+                "-Dgateway.warm-up.enabled=" + warmUp,
                 "-Dgateway.upgrade.max-connections=" + maxConnections,
                 "-Dquarkus.http.limits.max-connections=" + container.longVariable("QUARKUS_HTTP_LIMITS_MAX_CONNECTIONS"),
-                "-Dgateway.memory.budget-bytes=" + budget).start();
+                "-Dgateway.memory.budget-bytes=" + budget).start().awaitReady();
         List<RawWebSocket> sockets = new ArrayList<>();
         try {
             TestSocket warm = TestSocket.connect(gateway.ws());
@@ -55,7 +63,7 @@ class MemoryModelIT {
             long baseHeap = Heap.afterGc(gateway);
             long baseRss = gateway.rssBytes();
 
-            for (int i = 0; i < IDLE_SOCKETS; i++) {
+            for (int i = 0; i < idleSockets; i++) {
                 RawWebSocket socket = RawWebSocket.connectCompressing(gateway.ws(), 0);
                 sockets.add(socket);
                 assertThat(socket.compressing()).isTrue();
@@ -65,15 +73,15 @@ class MemoryModelIT {
             }
             // The gauge is raised in @OnOpen, which may run after the client has its 101.
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(Prometheus.sample(gateway.uri(), "gateway_connections_active")).isEqualTo(IDLE_SOCKETS + 1));
-            long heapPerSocket = (Heap.afterGc(gateway) - baseHeap) / IDLE_SOCKETS;
-            long rssPerSocket = (gateway.rssBytes() - baseRss) / IDLE_SOCKETS;
+                    assertThat(Prometheus.sample(gateway.uri(), "gateway_connections_active")).isEqualTo(idleSockets + 1));
+            long heapPerSocket = (Heap.afterGc(gateway) - baseHeap) / idleSockets;
+            long rssPerSocket = (gateway.rssBytes() - baseRss) / idleSockets;
 
             long heapModel = baseHeap + maxConnections * heapPerSocket + 2 * budget;
             long rssModel = baseRss + maxConnections * rssPerSocket + 2 * budget + NETTY_ALLOWANCE;
-            System.out.printf("memory model at -Xmx%dm: base heap %d MiB, RSS %d MiB; per idle compressing socket %d KiB heap, "
+            System.out.printf("memory model at -Xmx%dm, warm-up %s: base heap %d MiB, RSS %d MiB; per idle compressing socket %d KiB heap, "
                     + "%d KiB RSS; with %d sockets and a budget of %d MiB: heap %d of %d MiB, RSS %d of %d MiB%n",
-                    heapLimit >> 20, baseHeap >> 20, baseRss >> 20, heapPerSocket >> 10, rssPerSocket >> 10,
+                    heapLimit >> 20, warmUp, baseHeap >> 20, baseRss >> 20, heapPerSocket >> 10, rssPerSocket >> 10,
                     maxConnections, budget >> 20, heapModel >> 20, heapLimit >> 20, rssModel >> 20,
                     container.memLimitBytes() >> 20);
 
