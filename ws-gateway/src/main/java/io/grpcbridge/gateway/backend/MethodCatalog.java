@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -47,6 +49,8 @@ public class MethodCatalog implements ReflectionRefresh.Catalog {
     /** Each backend's methods once loaded, replaced as a whole on refresh. */
     private final Map<String, Map<String, BridgedMethod>> loaded = new HashMap<>();
     private final ReflectionRefresh reflection = new ReflectionRefresh(this);
+    /** Done once some backend has published at least one method. */
+    private final CompletableFuture<Void> firstMethod = new CompletableFuture<>();
 
     MethodCatalog(GatewayConfig config, ConfiguredBackends backends, BackendChannels channels) throws InterruptedException {
         Map<String, String> owners = new HashMap<>();
@@ -107,6 +111,11 @@ public class MethodCatalog implements ReflectionRefresh.Catalog {
         }
     }
 
+    /** Completes once any method is exposed: at once if one already is. */
+    public CompletionStage<Void> firstMethod() {
+        return firstMethod.minimalCompletionStage();
+    }
+
     @PreDestroy
     void stop() {
         reflection.stop();
@@ -117,6 +126,9 @@ public class MethodCatalog implements ReflectionRefresh.Catalog {
         Map<String, BridgedMethod> before;
         synchronized (loaded) {
             before = loaded.put(backend, Map.copyOf(methods));
+        }
+        if (!methods.isEmpty()) {
+            firstMethod.complete(null);
         }
         if (before == null || !before.keySet().equals(methods.keySet())) {
             LOG.infof("backend %s: %d methods from %s: %s", backend, methods.size(), source, new TreeMap<>(methods).keySet());

@@ -87,9 +87,9 @@ public class WarmUp implements HealthCheck {
 
     private void run() {
         long started = System.nanoTime();
-        List<WarmUpRun.Target> targets = targets();
+        List<WarmUpRun.Target> targets = targetsOnceExposed();
         if (targets.isEmpty()) {
-            LOG.info("no warm-up: no method is exposed yet (its backend has not answered)");
+            LOG.infof("no warm-up: no method was exposed within %s (no backend answered)", config.timeout());
             state = State.DONE;
             return;
         }
@@ -118,6 +118,23 @@ public class WarmUp implements HealthCheck {
             }
             state = State.DONE;
         }
+    }
+
+    /**
+     * The targets once a backend has exposed its methods: services started together (compose, a
+     * Kubernetes rollout) may have their backend answer a little after the gateway has started.
+     * Empty if none did within the warm-up's timeout.
+     */
+    private List<WarmUpRun.Target> targetsOnceExposed() {
+        try {
+            catalog.firstMethod().toCompletableFuture().get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        } catch (ExecutionException | TimeoutException e) {
+            return List.of();
+        }
+        return targets();
     }
 
     /** {@code /ws} when its method is exposed, and every exposed method's socket. */
