@@ -1,11 +1,6 @@
 package io.grpcbridge.e2e;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -13,7 +8,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The browser client library's own tests ({@code clients/js/test}, node's test runner) against the
  * packaged gateway, bridging chat-service and the showcase service: the library is tested where it
- * runs, against the real thing. Node's output is printed, so a failure shows which test and why.
+ * runs, against the real thing.
  */
 class JsClientIT {
 
@@ -21,18 +16,11 @@ class JsClientIT {
     static final Pair pair = Pair.perClassWithShowcase();
 
     @Test
-    void theLibrarysTestsPassAgainstARealGateway() throws IOException, InterruptedException {
-        Path library = Path.of(System.getProperty("project.root", ".."), "clients", "js");
-        ProcessBuilder node = new ProcessBuilder("node", "--experimental-websocket", "--test", "test/")
-                .directory(library.toFile())
-                .redirectErrorStream(true);
-        node.environment().put("GATEWAY_URL", pair.gateway().uri().toString().replaceAll("/$", ""));
-        Process run = node.start();
-        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(run.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        System.out.println(output);
+    void theLibrarysTestsPassAgainstARealGateway() throws Exception {
+        NodeTests.pass("js", Map.of("GATEWAY_URL", base(pair.gateway())), "node", "--experimental-websocket", "--test", "test/");
+    }
 
-        assertThat(run.exitValue()).as("node --test exit status; its output:%n%s", output).isZero();
-        assertThat(output).containsPattern("# pass [1-9]").contains("# fail 0");
+    static String base(ServiceProcess process) {
+        return process.uri().toString().replaceAll("/$", "");
     }
 }
