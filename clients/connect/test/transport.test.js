@@ -291,6 +291,16 @@ describe("interceptors", () => {
 });
 
 describe("opening", () => {
+  test("a method the gateway does not expose: Unimplemented", TIMEOUT, async () => {
+    const unknown = { ...Chat.method.bidStream, name: "NoSuchMethod" };
+    async function* nothing() {}
+    const response = await transport.stream(unknown, undefined, undefined, undefined, nothing());
+    const error = await rejection((async () => {
+      for await (const message of response.message) assert.fail(`unexpected ${message}`);
+    })());
+    assert.equal(error.code, Code.Unimplemented);
+  });
+
   test("a gateway that is not there: Unavailable", TIMEOUT, async () => {
     const nowhere = createClient(Showcase, createWebSocketTransport({ baseUrl: "http://127.0.0.1:9" }));
     const error = await rejection(nowhere.echo({}));
