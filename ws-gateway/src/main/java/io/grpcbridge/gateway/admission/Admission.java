@@ -11,7 +11,7 @@ import io.quarkus.websockets.next.UserData;
  * What a permitted upgrade hands its socket, under {@link #KEY}: made by {@link UpgradeGuard},
  * taken by the socket when it opens.
  *
- * @param method the method the socket calls
+ * @param method the method the socket calls; null for a session ({@link SocketPaths#SESSION}), whose calls name theirs
  * @param slot the connection slot the upgrade reserved; the socket gives it back when it closes
  * @param tcp the TCP connection the socket runs on
  * @param gate what lets the socket's messages in, as fast as the socket takes them

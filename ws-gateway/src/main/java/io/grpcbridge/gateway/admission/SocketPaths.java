@@ -14,6 +14,8 @@ public final class SocketPaths {
     public static final String METHOD_SOCKETS = "/ws/{service}/{method}";
     /** The same URLs as a Vert.x route. */
     public static final String METHOD_SOCKETS_ROUTE = "/ws/:service/:method";
+    /** Protocol v2: one socket, any number of calls, each naming its method. */
+    public static final String SESSION = "/session";
     private static final String METHOD_SOCKET_PREFIX = "/ws/";
 
     private SocketPaths() {

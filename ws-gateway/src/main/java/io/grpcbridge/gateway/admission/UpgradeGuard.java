@@ -89,6 +89,9 @@ public class UpgradeGuard implements HttpUpgradeCheck {
         if (draining) {
             return refuse(503, retryAfter);
         }
+        if (request.path().equals(SocketPaths.SESSION)) {
+            return admitSession(context);
+        }
         MethodCatalog.Lookup lookup = catalog.lookup(SocketPaths.methodOf(request.path()));
         if (lookup instanceof MethodCatalog.NotLoaded) {
             return refuse(503, retryAfter);
@@ -124,6 +127,26 @@ public class UpgradeGuard implements HttpUpgradeCheck {
                 admit(context, identity, method, slot, tcp, trace, false);
                 return CheckResult.permitUpgradeSync();
             });
+        }).onFailure().invoke(slot::release);
+    }
+
+    /** A session: its calls name their methods, each looked up and checked when it opens. */
+    private Uni<CheckResult> admitSession(HttpUpgradeContext context) {
+        ConnectionSlots.Slot slot = slots.reserve().orElse(null);
+        if (slot == null) {
+            return refuse(503, retryAfter);
+        }
+        TcpConnection tcp = TcpConnection.of(context.httpRequest());
+        tcp.onClose(slot::release);
+        Context trace = Context.current();
+        return context.securityIdentity().map(identity -> {
+            if (authenticationRequired && (identity == null || identity.isAnonymous())) {
+                slot.release();
+                metrics.upgradeRefused(401);
+                return CheckResult.rejectUpgradeSync(401, BEARER_CHALLENGE);
+            }
+            admit(context, identity, null, slot, tcp, trace, false);
+            return CheckResult.permitUpgradeSync();
         }).onFailure().invoke(slot::release);
     }
 

@@ -250,6 +250,28 @@ public interface GatewayConfig {
      * own port, each one call of an exposed method, answered by an in-process backend, so that the
      * JIT has compiled that path before real clients (a reconnect storm after a deploy) arrive.
      */
+    /** Protocol v2 sessions ({@code /session}): many calls on one socket, with credit both ways. */
+    Session session();
+
+    interface Session {
+        /**
+         * Calls open at once on one session; an open past it ends that call with RESOURCE_EXHAUSTED
+         * and the session goes on.
+         */
+        @WithDefault("100")
+        int maxCalls();
+
+        /**
+         * Requests the gateway lets a client send on one call before the call has taken them: each
+         * waits in the gateway until its gRPC call can take it (HTTP/2 flow control), and the
+         * gateway grants more as they are taken. A session holds at most max-calls x this x
+         * {@code gateway.socket.max-frame-bytes} of requests; a client that sends past its credit
+         * loses the session (1008).
+         */
+        @WithDefault("8")
+        int requestCredit();
+    }
+
     WarmUp warmUp();
 
     interface WarmUp {

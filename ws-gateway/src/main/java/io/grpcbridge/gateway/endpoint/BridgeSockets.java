@@ -8,7 +8,6 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import io.grpc.Metadata;
 import io.grpcbridge.gateway.admission.Admission;
 import io.grpcbridge.gateway.admission.CallMetadata;
 import io.grpcbridge.gateway.backend.BackendCalls;
@@ -57,30 +56,53 @@ public class BridgeSockets {
         Admission admission = connection.userData().get(Admission.KEY);
         BridgedMethod method = admission.method();
         FrameFormat frames = framing.apply(method);
+        String client = connected(connection, admission, method.fullName());
+        Context eventLoop = Vertx.currentContext();
+        Executor callbacks = callbacksIn(admission.trace());
+        try (Scope inUpgradeTrace = admission.trace().makeCurrent()) {
+            ClientSocket socket = ClientSocket.of(connection, admission.tcp(), admission.gate(), limits.closeTimeout());
+            StreamBridge bridge = StreamBridge.open(socket, client, !admission.warmUp(),
+                    eventLoop, shared, new StreamBridge.Method(frames, method.clientStreams(), method.fullName()),
+                    (inputs, watcher) -> calls.start(method, inputs, admission.metadata(), callbacks, watcher));
+            connection.userData().put(StreamBridge.KEY, bridge);
+        }
+    }
+
+    /**
+     * What every admitted socket gets once open: its connection watched for silence, its frames
+     * decoded compactly and flushed once per turn, the gauge, and one log line (not for warm-up
+     * sockets) naming {@code what} it opened. Returns the client's name for itself, or null.
+     */
+    String connected(WebSocketConnection connection, Admission admission, String what) {
         TcpConnection tcp = admission.tcp();
         tcp.dropWhenSilentFor(limits.peerTimeout(), metrics::peerSilent);
         tcp.compactFrameDecoder();
         tcp.consolidateFlushes();
         metrics.connectionOpened();
-        Metadata metadata = admission.metadata();
         String client = clientOf(connection.handshakeRequest().query());
         if (!admission.warmUp()) {
-            LOG.infof("[%s] opened %s from %s by %s%s", connection.id(), method.fullName(),
-                    connection.handshakeRequest().remoteAddress(), CallMetadata.caller(metadata),
+            LOG.infof("[%s] opened %s from %s by %s%s", connection.id(), what,
+                    connection.handshakeRequest().remoteAddress(), CallMetadata.caller(admission.metadata()),
                     client == null ? "" : ", client " + client);
         }
-        Context eventLoop = Vertx.currentContext();
-        io.opentelemetry.context.Context upgradeTrace = admission.trace();
-        // When tracing is on, the call (its client span) and its callbacks belong to the upgrade's trace.
-        Executor callbacks = upgradeTrace == io.opentelemetry.context.Context.root() ? null
-                : upgradeTrace.wrap((Executor) Runnable::run);
-        try (Scope inUpgradeTrace = upgradeTrace.makeCurrent()) {
-            ClientSocket socket = ClientSocket.of(connection, tcp, admission.gate(), limits.closeTimeout());
-            StreamBridge bridge = StreamBridge.open(socket, client, !admission.warmUp(),
-                    eventLoop, shared, new StreamBridge.Method(frames, method.clientStreams(), method.fullName()),
-                    (inputs, watcher) -> calls.start(method, inputs, metadata, callbacks, watcher));
-            connection.userData().put(StreamBridge.KEY, bridge);
-        }
+        return client;
+    }
+
+    /** When tracing is on, a call (its client span) and its callbacks belong to the upgrade's trace; null: run them directly. */
+    static Executor callbacksIn(io.opentelemetry.context.Context upgradeTrace) {
+        return upgradeTrace == io.opentelemetry.context.Context.root() ? null : upgradeTrace.wrap((Executor) Runnable::run);
+    }
+
+    /** The socket is gone: its slot and the gauge; the close code it went with. */
+    int closed(WebSocketConnection connection) {
+        connection.userData().get(Admission.KEY).slot().release();
+        metrics.connectionClosed();
+        CloseReason reason = connection.closeReason();
+        return reason == null ? CloseReason.ABNORMAL.getCode() : reason.getCode();
+    }
+
+    StreamBridge.Shared shared() {
+        return shared;
     }
 
     void onText(WebSocketConnection connection, String frame) {
@@ -92,10 +114,7 @@ public class BridgeSockets {
     }
 
     void onClose(WebSocketConnection connection) {
-        connection.userData().get(Admission.KEY).slot().release();
-        metrics.connectionClosed();
-        CloseReason reason = connection.closeReason();
-        connection.userData().get(StreamBridge.KEY).onSocketClosed(reason == null ? CloseReason.ABNORMAL.getCode() : reason.getCode());
+        connection.userData().get(StreamBridge.KEY).onSocketClosed(closed(connection));
     }
 
     void onError(WebSocketConnection connection, Throwable failure) {

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.grpcbridge.gateway.admission.UpgradeGuard;
 import io.grpcbridge.gateway.config.GatewayConfig;
+import io.grpcbridge.gateway.socket.Session;
 import io.grpcbridge.gateway.socket.StreamBridge;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.websockets.next.OpenConnections;
@@ -47,6 +48,10 @@ public class GracefulShutdown {
             StreamBridge bridge = connection.userData().get(StreamBridge.KEY);
             if (bridge != null) {
                 closed.add(bridge.drain(config.drainTimeout()).toCompletableFuture());
+            }
+            Session session = connection.userData().get(Session.KEY);
+            if (session != null) {
+                closed.add(session.drain(config.drainTimeout()).toCompletableFuture());
             }
         }
         LOG.infof("shutting down: draining %d sockets", closed.size());

@@ -85,14 +85,21 @@ public final class EnvelopeFrames implements FrameFormat {
     @Override
     public Ending ended(FlowControlledClientCall.Outcome outcome) {
         Status status = outcome.status();
-        // The backend's own message goes to the client whatever the code; grpc-java's description of
-        // a backend it could not reach may name the backend's address, so the gateway says its own.
-        String message = !outcome.fromBackend() && status.getCode() == Status.Code.UNAVAILABLE ? method.backend() + " unavailable"
-                : status.getDescription() == null ? "" : status.getDescription();
-        String frame = status(status.getCode().name(), message, outcome.trailers());
+        String message = statusMessage(outcome, method);
+        String frame = wrap("status", status(status.getCode().name(), message, outcome.trailers()));
         return status.getCode() == Status.Code.UNAVAILABLE
                 ? new Ending(frame, CloseRules.TRY_AGAIN_LATER, message.isEmpty() ? "call ended: UNAVAILABLE" : message)
                 : new Ending(frame, CloseRules.NORMAL, "call ended: " + status.getCode().name());
+    }
+
+    /**
+     * What the client is told of a call's end: the backend's own message whatever the code; for a
+     * backend grpc-java could not reach, whose description may name its address, the gateway's own.
+     */
+    static String statusMessage(FlowControlledClientCall.Outcome outcome, BridgedMethod method) {
+        Status status = outcome.status();
+        return !outcome.fromBackend() && status.getCode() == Status.Code.UNAVAILABLE ? method.backend() + " unavailable"
+                : status.getDescription() == null ? "" : status.getDescription();
     }
 
     @Override
@@ -102,15 +109,16 @@ public final class EnvelopeFrames implements FrameFormat {
             case CloseRules.POLICY_VIOLATION, CloseRules.MESSAGE_TOO_BIG -> Status.Code.RESOURCE_EXHAUSTED;
             default -> Status.Code.INTERNAL;
         };
-        return status(code.name(), reason, null);
+        return wrap("status", status(code.name(), reason, null));
     }
 
-    private static String status(String code, String message, Metadata trailers) {
+    /** A status frame's value: {@code {"code":…,"message":…,"trailers":{…}}}. */
+    static JsonObject status(String code, String message, Metadata trailers) {
         JsonObject status = new JsonObject();
         status.addProperty("code", code);
         status.addProperty("message", message);
         status.add("trailers", trailers == null ? new JsonObject() : toJson(trailers));
-        return wrap("status", status);
+        return status;
     }
 
     private static String wrap(String name, JsonElement value) {
@@ -120,7 +128,7 @@ public final class EnvelopeFrames implements FrameFormat {
     }
 
     /** Metadata as strings: {@code -bin} keys in base64; gRPC's and HTTP's own keys left out. */
-    private static JsonObject toJson(Metadata metadata) {
+    static JsonObject toJson(Metadata metadata) {
         JsonObject json = new JsonObject();
         for (String key : metadata.keys()) {
             if (key.startsWith("grpc-") || key.equals("content-type")) {

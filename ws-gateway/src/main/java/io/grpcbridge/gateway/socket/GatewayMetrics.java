@@ -38,6 +38,8 @@ public class GatewayMetrics {
     private final AtomicInteger pendingInputs = new AtomicInteger();
     private final AtomicInteger unwrittenFrames = new AtomicInteger();
     private final AtomicInteger pausedSockets = new AtomicInteger();
+    private final AtomicInteger sessions = new AtomicInteger();
+    private final Counter sessionCalls;
     private final Map<StreamBridge.Pause, Counter> pauses = new java.util.EnumMap<>(StreamBridge.Pause.class);
     private final Counter framesReceived;
     private final Counter framesSent;
@@ -53,10 +55,16 @@ public class GatewayMetrics {
         // The Prometheus name of each meter is in its comment; its description is the HELP line.
         // gateway_connections_active
         track(Gauge.builder("gateway.connections.active", connections, AtomicInteger::get)
-                .description("Open WebSockets, on /ws and on method sockets").register(registry));
+                .description("Open WebSockets: on /ws, on method sockets and sessions").register(registry));
         // gateway_streams_active
         track(Gauge.builder("gateway.streams.active", streams, AtomicInteger::get)
-                .description("Open gRPC calls to the backends, one per socket at most").register(registry));
+                .description("Open gRPC calls to the backends: one per socket at most, any number per session").register(registry));
+        // gateway_sessions_active
+        track(Gauge.builder("gateway.sessions.active", sessions, AtomicInteger::get)
+                .description("Open protocol v2 sessions (/session), each carrying any number of calls").register(registry));
+        // gateway_session_calls_total
+        sessionCalls = track(Counter.builder("gateway.session.calls")
+                .description("Calls opened on sessions; divided by the sessions opened, the calls per session").register(registry));
         // gateway_inputs_pending
         track(Gauge.builder("gateway.inputs.pending", pendingInputs, AtomicInteger::get)
                 .description("Messages read from sockets and not yet taken by their calls, all sockets together").register(registry));
@@ -124,6 +132,18 @@ public class GatewayMetrics {
      */
     public void upgradeRefused(int status) {
         refusalCounter(status).increment();
+    }
+
+    void sessionOpened() {
+        sessions.incrementAndGet();
+    }
+
+    void sessionClosed() {
+        sessions.decrementAndGet();
+    }
+
+    void sessionCallOpened() {
+        sessionCalls.increment();
     }
 
     void streamOpened() {
