@@ -254,6 +254,9 @@ public interface GatewayConfig {
     Session session();
 
     interface Session {
+        /** Responses a session's call asks of its backend ahead of their delivery. */
+        int ASK_AHEAD = 4;
+
         /**
          * Calls open at once on one session; an open past it ends that call with RESOURCE_EXHAUSTED
          * and the session goes on.
@@ -270,6 +273,32 @@ public interface GatewayConfig {
          */
         @WithDefault("8")
         int requestCredit();
+
+        /**
+         * How long a session whose socket was lost without a close waits for its client to resume
+         * it on a new socket; its calls go on meanwhile, within the credit already granted, and are
+         * cancelled when it runs out.
+         */
+        @WithDefault("30s")
+        Duration resumeWindow();
+
+        /**
+         * Frames a session keeps until its client acknowledges them (to send again on a resumed
+         * socket), in bytes, all its calls together: at it, no call asks its backend for more
+         * responses until the client acknowledges some (and HTTP/2 flow control holds the backends).
+         * With {@link #ASK_AHEAD} responses of the largest frame on their way, it must fit in
+         * {@code gateway.socket.max-unwritten-bytes} (checked at startup).
+         */
+        @WithDefault("524288")
+        int maxUnacknowledgedBytes();
+
+        /**
+         * This gateway's name in its sessions' first frame: a client that resumes presents it
+         * ({@code /session?resume=<id>}) so that a proxy in front of several gateways can send it
+         * back to the one that holds its session.
+         */
+        @WithDefault("${HOSTNAME:gateway}")
+        String gatewayId();
     }
 
     WarmUp warmUp();

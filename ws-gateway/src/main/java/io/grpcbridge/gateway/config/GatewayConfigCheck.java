@@ -97,6 +97,13 @@ public class GatewayConfigCheck {
                     + ") must be above gateway.upgrade.max-connections (" + sockets + ") by the connections not yet upgraded "
                     + "(page loads, probes) you allow: e.g. " + (sockets + 256));
         }
+        long sessionOvershoot = (long) config.session().maxUnacknowledgedBytes() + (long) GatewayConfig.Session.ASK_AHEAD * socket.maxFrameBytes();
+        if (sessionOvershoot > socket.maxUnwrittenBytes()) {
+            problems.add("gateway.session.max-unacknowledged-bytes plus " + GatewayConfig.Session.ASK_AHEAD
+                    + " responses of gateway.socket.max-frame-bytes (" + sessionOvershoot
+                    + ") must fit in gateway.socket.max-unwritten-bytes (" + socket.maxUnwrittenBytes()
+                    + "): a session paced by its client's acknowledgements must never be closed as a client that does not read");
+        }
         if (socket.inputWindowBytes() < socket.maxFrameBytes()) {
             problems.add("gateway.socket.input-window-bytes must hold the largest input (max-frame-bytes)");
         }

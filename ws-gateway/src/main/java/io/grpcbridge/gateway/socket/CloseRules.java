@@ -16,6 +16,10 @@ public final class CloseRules {
     static final int MESSAGE_TOO_BIG = 1009;
     static final int INTERNAL_ERROR = 1011;
     static final int TRY_AGAIN_LATER = 1013;
+    /** A session's socket replaced by a newer one of the same client (protocol v2). */
+    static final int RESUMED_ELSEWHERE = 4000;
+    /** No session to resume with that token: unknown, over, past its window, or another caller's (protocol v2). */
+    public static final int SESSION_NOT_FOUND = 4404;
 
     /** RFC 6455: a close frame's payload is at most 125 bytes, 2 of them the code. */
     static final int MAX_REASON_BYTES = 123;

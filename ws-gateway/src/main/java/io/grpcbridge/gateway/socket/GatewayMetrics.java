@@ -40,6 +40,9 @@ public class GatewayMetrics {
     private final AtomicInteger pausedSockets = new AtomicInteger();
     private final AtomicInteger sessions = new AtomicInteger();
     private final Counter sessionCalls;
+    private final Counter sessionsResumed;
+    private final Counter sessionsExpired;
+    private final Counter framesReplayed;
     private final Map<StreamBridge.Pause, Counter> pauses = new java.util.EnumMap<>(StreamBridge.Pause.class);
     private final Counter framesReceived;
     private final Counter framesSent;
@@ -65,6 +68,14 @@ public class GatewayMetrics {
         // gateway_session_calls_total
         sessionCalls = track(Counter.builder("gateway.session.calls")
                 .description("Calls opened on sessions; divided by the sessions opened, the calls per session").register(registry));
+        // gateway_sessions_resumed_total / gateway_sessions_expired_total / gateway_session_frames_replayed_total
+        sessionsResumed = track(Counter.builder("gateway.sessions.resumed")
+                .description("Sessions that went on on a new socket after losing theirs").register(registry));
+        sessionsExpired = track(Counter.builder("gateway.sessions.expired")
+                .description("Sessions whose client did not come back within gateway.session.resume-window: their calls cancelled")
+                .register(registry));
+        framesReplayed = track(Counter.builder("gateway.session.frames.replayed")
+                .description("Frames sent again to resumed sessions: those their client had not acknowledged").register(registry));
         // gateway_inputs_pending
         track(Gauge.builder("gateway.inputs.pending", pendingInputs, AtomicInteger::get)
                 .description("Messages read from sockets and not yet taken by their calls, all sockets together").register(registry));
@@ -140,6 +151,18 @@ public class GatewayMetrics {
 
     void sessionClosed() {
         sessions.decrementAndGet();
+    }
+
+    void sessionResumed() {
+        sessionsResumed.increment();
+    }
+
+    void sessionExpired() {
+        sessionsExpired.increment();
+    }
+
+    void framesReplayed(long count) {
+        framesReplayed.increment(count);
     }
 
     void sessionCallOpened() {

@@ -2,11 +2,10 @@ package io.grpcbridge.gateway.socket;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import org.jboss.logging.Logger;
@@ -23,29 +22,38 @@ import io.grpcbridge.gateway.json.Utf8;
 import io.quarkus.websockets.next.UserData;
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
- * A protocol v2 session: one socket carrying any number of calls, each named by the client's id,
- * up to {@code gateway.session.max-calls} at once, each under credit both ways ({@link SessionCall}).
- * Because the client never sends past its credit, the socket is read as fast as it comes: one
- * call that takes nothing never stalls the others. What it does bound is the socket's unwritten
- * frames, as a method socket does; and everything it holds counts in the gateway's memory budget.
+ * A protocol v2 session: any number of calls, each named by the client's id, up to
+ * {@code gateway.session.max-calls} running at once, each under credit both ways
+ * ({@link SessionCall}). Because the client never sends past its credit, its socket is read as fast
+ * as it comes: one call that takes nothing never stalls the others. What the socket does bound is
+ * its unwritten frames, as a method socket does.
  * <p>
- * Runs on the socket's event loop (its calls' callbacks too), so its state needs no locks.
+ * A session outlives a socket lost without a close: its calls go on (within the credit already
+ * granted, so gRPC flow control holds their servers), their frames are kept until acknowledged, and
+ * a new socket that presents the session's token within {@code gateway.session.resume-window} gets
+ * them again, then the session goes on there. Past the window its calls are cancelled.
+ * <p>
+ * Runs on the event loop of its first socket, where its calls' callbacks run too; a resuming
+ * socket's frames are handed over to it. So its state needs no locks.
  */
 public final class Session {
 
-    /** Where each session socket keeps its session. */
+    /** Where a session's socket keeps it. */
     public static final UserData.TypedKey<Session> KEY = new UserData.TypedKey<>("session");
     private static final Logger LOG = Logger.getLogger(Session.class);
 
     /** Where a session is in its life. */
     enum State {
-        /** Calls may open. */
-        OPEN,
-        /** The gateway is shutting down: no call opens; the socket closes 1001 once the open ones end. */
+        /** On a socket; calls may open. */
+        ATTACHED,
+        /** Its socket was lost without a close; waiting for a new one within the resume window. */
+        DETACHED,
+        /** The gateway is shutting down: no call opens; the socket closes 1001 once the running ones end. */
         DRAINING,
-        /** Closing or closed. */
+        /** Over: its calls are cancelled. */
         CLOSED
     }
 
@@ -55,11 +63,12 @@ public final class Session {
         Multi<Message> start(BridgedMethod method, Multi<Message> requests, FlowControlledClientCall.Watcher watcher);
     }
 
-    /** What a session needs of the gateway besides its socket: the methods, and how to call them. */
-    public record Backends(MethodCatalog catalog, Calls calls) {
+    /** What a session needs of the gateway besides its socket: the methods, how to call them, who holds the sessions. */
+    public record Backends(MethodCatalog catalog, Calls calls, SessionRegistry registry) {
     }
 
-    private final ClientSocket socket;
+    private final String token;
+    private final String caller;
     private final String client;
     private final Context eventLoop;
     private final GatewayConfig.Socket limits;
@@ -69,18 +78,25 @@ public final class Session {
     private final LongSupplier clock;
     private final long openedAt;
     private final MemoryBudget.Account held;
-    private final Map<Long, SessionCall> calls = new HashMap<>();
-    private final CompletableFuture<Void> socketClosed = new CompletableFuture<>();
-    private State state = State.OPEN;
+    /** Every call not yet done (running, or ended with frames not yet acknowledged), by id. */
+    private final Map<Long, SessionCall> calls = new TreeMap<>();
+    private final CompletableFuture<Void> over = new CompletableFuture<>();
+    private volatile ClientSocket socket;
+    private volatile State state = State.ATTACHED;
+    private int running;
     private long lastCallId;
     private long callCount;
-    private int unwrittenFrames;
-    private long unwrittenBytes;
-    private long drainTimer = -1;
+    /** Bytes of frames sent and not yet acknowledged, all calls together. */
+    private long unacknowledgedBytes;
+    private volatile int unwrittenFrames;
+    private volatile long unwrittenBytes;
+    private long timer = -1;
 
-    private Session(ClientSocket socket, String client, Context eventLoop, StreamBridge.Shared shared,
+    private Session(ClientSocket socket, String caller, String client, Context eventLoop, StreamBridge.Shared shared,
             GatewayConfig.Session bounds, Backends backends) {
         this.socket = socket;
+        this.token = backends.registry().newToken();
+        this.caller = caller;
         this.client = client;
         this.eventLoop = eventLoop;
         this.limits = shared.limits();
@@ -89,30 +105,86 @@ public final class Session {
         this.backends = backends;
         this.clock = shared.clock();
         this.openedAt = clock.getAsLong();
-        this.held = shared.budget().open(() -> eventLoop.runOnContext(ignored -> onEvicted()));
+        this.held = shared.budget().open(() -> onLoop(this::onEvicted));
     }
 
-    private void onEvicted() {
-        if (state != State.CLOSED) {
-            close(CloseRules.POLICY_VIOLATION, "gateway over its memory budget; this session held " + held.bytes() + " bytes");
-        }
-    }
-
-    /** Opens a session on {@code socket}, from its event loop: its first frame says its bounds, then it is read. */
-    public static Session open(ClientSocket socket, String client, Context eventLoop, StreamBridge.Shared shared,
+    /**
+     * Opens a session on {@code socket}, from its event loop, for {@code caller} (who alone may
+     * resume it): its first frame gives its token and bounds. The socket reads through {@link #readerOf}.
+     */
+    public static Session open(ClientSocket socket, String caller, String client, Context eventLoop, StreamBridge.Shared shared,
             GatewayConfig.Session bounds, Backends backends) {
-        Session session = new Session(socket, client, eventLoop, shared, bounds, backends);
+        Session session = new Session(socket, caller, client, eventLoop, shared, bounds, backends);
+        backends.registry().add(session.token, session);
         session.metrics.sessionOpened();
-        session.send(SessionFrames.session(bounds.maxCalls(), bounds.requestCredit()));
-        socket.read(session.new Reading());
+        session.write(SessionFrames.session(session.token, bounds.gatewayId(), bounds.resumeWindow().toMillis(), bounds.maxCalls(),
+                bounds.requestCredit()));
         return session;
     }
 
-    /** A text message, in the order the socket read it. */
-    public void onText(String text) {
-        if (state == State.CLOSED) {
-            return;
-        }
+    /**
+     * A new socket presents this session's token, from {@code caller}: if the session waits for one
+     * (or still has a socket the client has given up on), it goes on there: the client is told which
+     * of its frames each call has, gets every frame it has not acknowledged again, then the rest.
+     * Completes with false, the socket untouched, when the session cannot be resumed by it.
+     */
+    public CompletionStage<Boolean> resume(ClientSocket newSocket, String newCaller) {
+        CompletableFuture<Boolean> resumed = new CompletableFuture<>();
+        onLoop(() -> {
+            if (state == State.CLOSED || state == State.DRAINING || !caller.equals(newCaller)) {
+                resumed.complete(false);
+                return;
+            }
+            if (state == State.ATTACHED) {
+                ClientSocket old = socket;
+                old.stopReading();
+                old.close(CloseRules.RESUMED_ELSEWHERE, "session resumed on another socket");
+            }
+            if (timer != -1) {
+                eventLoop.owner().cancelTimer(timer);
+                timer = -1;
+            }
+            socket = newSocket;
+            unwrittenFrames = 0;
+            unwrittenBytes = 0;
+            state = State.ATTACHED;
+            metrics.sessionResumed();
+            Map<Long, Long> received = new TreeMap<>();
+            calls.forEach((id, call) -> received.put(id, call.lastSeqReceived()));
+            write(SessionFrames.resumed(lastCallId, received));
+            long replayed = 0;
+            for (SessionCall call : calls.values()) {
+                replayed += call.unacknowledged();
+                call.replay();
+            }
+            metrics.framesReplayed(replayed);
+            LOG.infof("[%s] session resumed: %d calls, %d frames sent again", newSocket.id(), calls.size(), replayed);
+            newSocket.readMore();
+            resumed.complete(true);
+        });
+        return resumed;
+    }
+
+    /** A text message from {@code from}, in the order it read them. */
+    public void onText(ClientSocket from, String text) {
+        onLoop(() -> {
+            if (from == socket && state != State.CLOSED && state != State.DETACHED) {
+                handle(text);
+            }
+        });
+    }
+
+    /** A binary message: not part of the protocol; the session goes on. */
+    public void onBinary(ClientSocket from) {
+        onLoop(() -> {
+            if (from == socket && state != State.CLOSED) {
+                metrics.frameReceived();
+                write(SessionFrames.sessionError(Status.Code.INVALID_ARGUMENT.name(), "binary frames are not accepted; send JSON text frames"));
+            }
+        });
+    }
+
+    private void handle(String text) {
         metrics.frameReceived();
         int bytes = Utf8.length(text);
         if (bytes > limits.maxFrameBytes()) {
@@ -122,30 +194,31 @@ public final class Session {
         SessionFrames.Frame frame = SessionFrames.decode(text);
         if (frame instanceof SessionFrames.Open open) {
             open(open);
-        } else if (frame instanceof SessionFrames.Request request) {
-            held.add(bytes);
-            SessionCall call = callNamed(request.call());
-            if (call != null) {
-                call.onRequest(request.message(), bytes);
-            } else {
-                release(bytes);
+        } else if (frame instanceof SessionFrames.Numbered numbered) {
+            SessionCall call = callNamed(numbered.call());
+            if (call == null || !call.accept(numbered)) {
+                return;
             }
-        } else if (frame instanceof SessionFrames.End end) {
-            withCall(end.call(), SessionCall::onEnd);
-        } else if (frame instanceof SessionFrames.Cancel cancel) {
-            withCall(cancel.call(), SessionCall::onCancel);
-        } else if (frame instanceof SessionFrames.Credit credit) {
-            withCall(credit.call(), call -> call.onCredit(credit.credit()));
+            if (numbered instanceof SessionFrames.Request request) {
+                keep(bytes);
+                call.onRequest(request.message(), bytes);
+            } else if (numbered instanceof SessionFrames.End) {
+                call.onEnd();
+            } else if (numbered instanceof SessionFrames.Cancel) {
+                call.onCancel();
+            } else if (numbered instanceof SessionFrames.Credit credit) {
+                call.onCredit(credit.credit());
+            }
+        } else if (frame instanceof SessionFrames.Ack ack) {
+            SessionCall call = callNamed(ack.call());
+            if (call != null) {
+                call.onAck(ack.seq());
+                forgetIfDone(call);
+            }
+        } else if (frame instanceof SessionFrames.Resume) {
+            violation("a resume frame on a session's own socket");
         } else if (frame instanceof SessionFrames.Bad bad) {
-            send(SessionFrames.error(bad.call(), Status.Code.INVALID_ARGUMENT.name(), bad.reason()));
-        }
-    }
-
-    /** A binary message: not part of the protocol; the session goes on. */
-    public void onBinary() {
-        if (state != State.CLOSED) {
-            metrics.frameReceived();
-            send(SessionFrames.error(0, Status.Code.INVALID_ARGUMENT.name(), "binary frames are not accepted; send JSON text frames"));
+            write(SessionFrames.sessionError(Status.Code.INVALID_ARGUMENT.name(), bad.reason()));
         }
     }
 
@@ -157,24 +230,28 @@ public final class Session {
         }
         lastCallId = id;
         if (state == State.DRAINING) {
-            send(SessionFrames.status(id, Status.Code.UNAVAILABLE.name(), "gateway restarting", null));
-        } else if (calls.size() >= bounds.maxCalls()) {
-            send(SessionFrames.status(id, Status.Code.RESOURCE_EXHAUSTED.name(),
-                    "the session already has " + bounds.maxCalls() + " calls open", null));
+            refuse(id, Status.Code.UNAVAILABLE, "gateway restarting");
+        } else if (running >= bounds.maxCalls()) {
+            refuse(id, Status.Code.RESOURCE_EXHAUSTED, "the session already has " + bounds.maxCalls() + " calls open");
         } else {
             MethodCatalog.Lookup lookup = backends.catalog().lookup(open.method());
             if (lookup instanceof MethodCatalog.Found found) {
                 start(id, found.method(), open.credit());
             } else if (lookup instanceof MethodCatalog.NotLoaded notLoaded) {
-                send(SessionFrames.status(id, Status.Code.UNAVAILABLE.name(), notLoaded.backend() + " unavailable", null));
+                refuse(id, Status.Code.UNAVAILABLE, notLoaded.backend() + " unavailable");
             } else if (lookup instanceof MethodCatalog.NotExposed notExposed) {
-                send(SessionFrames.status(id, Status.Code.UNIMPLEMENTED.name(), notExposed.reason(), null));
+                refuse(id, Status.Code.UNIMPLEMENTED, notExposed.reason());
             }
         }
     }
 
+    private void refuse(long id, Status.Code code, String message) {
+        calls.put(id, SessionCall.refused(id, this, code.name(), message));
+    }
+
     private void start(long id, BridgedMethod method, long responseCredit) {
         callCount++;
+        running++;
         metrics.streamOpened();
         metrics.sessionCallOpened();
         SessionCall call = new SessionCall(id, method, this, bounds.requestCredit());
@@ -182,7 +259,7 @@ public final class Session {
         call.start(responseCredit, backends.calls());
     }
 
-    /** The open call {@code id}; null for one that has ended, after a violation for one never opened. */
+    /** The call {@code id} still kept; null for one that is done, after a violation for one never opened. */
     private SessionCall callNamed(long id) {
         SessionCall call = calls.get(id);
         if (call == null && id > lastCallId) {
@@ -191,16 +268,51 @@ public final class Session {
         return call;
     }
 
-    private void withCall(long id, Consumer<SessionCall> action) {
-        SessionCall call = callNamed(id);
-        if (call != null) {
-            action.accept(call);
+    private void forgetIfDone(SessionCall call) {
+        if (call.done()) {
+            calls.remove(call.id());
         }
     }
 
     // ---- what its calls use ------------------------------------------------------------------
 
-    /** Bytes of requests the session no longer holds. */
+    /** Bytes of a request on its way to its call. */
+    void keep(long bytes) {
+        held.add(bytes);
+    }
+
+    /** A frame kept until the client acknowledges it. */
+    void frameKept(long bytes) {
+        held.add(bytes);
+        unacknowledgedBytes += bytes;
+    }
+
+    /** Frames the client has acknowledged: calls held back by unacknowledged frames may go on. */
+    void framesAcknowledged(long bytes) {
+        boolean wasFull = !mayKeepMore();
+        held.add(-bytes);
+        unacknowledgedBytes -= bytes;
+        if (wasFull && mayKeepMore()) {
+            askAllForResponses();
+        }
+    }
+
+    /**
+     * Whether calls may ask for more responses: what the client has not acknowledged is under its
+     * bound, and the socket has written at least half its unwritten frames (many calls' small
+     * frames of one event-loop turn could otherwise pass the bound before the turn's flush).
+     */
+    boolean mayKeepMore() {
+        return unacknowledgedBytes < bounds.maxUnacknowledgedBytes() && unwrittenFrames < limits.maxUnwrittenFrames() / 2;
+    }
+
+    private void askAllForResponses() {
+        for (SessionCall call : new ArrayList<>(calls.values())) {
+            call.askForResponses();
+        }
+    }
+
+    /** Bytes the session no longer holds. */
     void release(long bytes) {
         held.add(-bytes);
     }
@@ -213,128 +325,175 @@ public final class Session {
         }
     }
 
+    /** A call's gRPC call is over (its status, if any, is sent). */
     void callEnded(SessionCall call) {
-        if (calls.remove(call.id()) != null) {
-            metrics.streamEnded();
-        }
-        if (state == State.DRAINING && calls.isEmpty()) {
+        running--;
+        metrics.streamEnded();
+        if (state == State.DRAINING && running == 0) {
             close(CloseRules.GOING_AWAY, "gateway restarting");
         }
     }
 
-    /** A call's status: sent even past the bounds on unwritten frames, so every call hears how it ended. */
-    void sendLast(String frame) {
-        if (state != State.CLOSED) {
-            queue(frame);
-        }
-    }
-
-    /** Hands a frame to the socket unless the client has stopped reading (then closes it). */
-    void send(String frame) {
-        if (state == State.CLOSED) {
+    /**
+     * Hands a frame to the socket, if there is one (frames kept for a resume wait with their call
+     * otherwise). A client that has stopped reading, or that acknowledges too little, loses the session.
+     */
+    void write(String frame) {
+        if (state == State.CLOSED || state == State.DETACHED) {
             return;
         }
-        if (unwrittenFrames >= limits.maxUnwrittenFrames() || unwrittenBytes + Utf8.length(frame) > limits.maxUnwrittenBytes()) {
+        int bytes = Utf8.length(frame);
+        if (unwrittenFrames >= limits.maxUnwrittenFrames() || unwrittenBytes + bytes > limits.maxUnwrittenBytes()) {
             close(CloseRules.POLICY_VIOLATION, "client is not reading: " + unwrittenFrames + " frames, " + unwrittenBytes
                     + " bytes unwritten");
             return;
         }
-        queue(frame);
-    }
-
-    private void queue(String frame) {
-        int bytes = Utf8.length(frame);
+        ClientSocket to = socket;
         unwrittenFrames++;
         unwrittenBytes += bytes;
-        held.add(bytes);
         metrics.unwrittenFrames(1);
         metrics.frameSent();
-        socket.send(frame, () -> {
-            unwrittenFrames--;
-            unwrittenBytes -= bytes;
-            held.add(-bytes);
+        to.send(frame, () -> onLoop(() -> {
             metrics.unwrittenFrames(-1);
-            if (state != State.CLOSED) {
-                socket.readMore();
+            if (to == socket) {
+                boolean wasFull = !mayKeepMore();
+                unwrittenFrames--;
+                unwrittenBytes -= bytes;
+                to.readMore();
+                if (wasFull && mayKeepMore() && state != State.CLOSED) {
+                    askAllForResponses();
+                }
             }
-        });
+        }));
     }
 
     // ---- its end -----------------------------------------------------------------------------
 
     /**
      * For a graceful shutdown, from any thread: no call opens any more; the socket closes 1001 once
-     * the open calls have ended, or at {@code timeout}. Completes once the socket is closed.
+     * the running calls have ended, or at {@code timeout}; a detached session just ends. Completes
+     * once the session is over.
      */
     public CompletionStage<Void> drain(Duration timeout) {
-        eventLoop.runOnContext(ignored -> {
-            if (state != State.OPEN) {
-                return;
-            }
-            state = State.DRAINING;
-            if (calls.isEmpty()) {
+        onLoop(() -> {
+            if (state == State.DETACHED || state == State.ATTACHED && running == 0) {
                 close(CloseRules.GOING_AWAY, "gateway restarting");
-            } else {
-                drainTimer = eventLoop.owner().setTimer(timeout.toMillis(),
+            } else if (state == State.ATTACHED) {
+                state = State.DRAINING;
+                timer = eventLoop.owner().setTimer(timeout.toMillis(),
                         id -> close(CloseRules.GOING_AWAY, "gateway restarting; calls still open were cancelled"));
             }
         });
-        return socketClosed;
+        return over;
     }
 
+    private void onEvicted() {
+        if (state != State.CLOSED) {
+            close(CloseRules.POLICY_VIOLATION, "gateway over its memory budget; this session held " + held.bytes() + " bytes");
+        }
+    }
+
+    /** The gateway ends the session: its calls are cancelled, its socket (if any) closed with {@code code}. */
     private void close(int code, String reason) {
         if (state == State.CLOSED) {
             return;
         }
-        release();
-        metrics.closedWith(code);
-        socket.close(code, reason);
+        boolean attached = state != State.DETACHED;
+        end();
+        if (attached) {
+            metrics.closedWith(code);
+            socket.stopReading();
+            socket.close(code, reason);
+        }
     }
 
-    /** Cancels every call still open. */
-    private void release() {
-        if (state == State.CLOSED) {
-            return;
-        }
+    /** Over: the calls cancelled, the token forgotten, the memory given back. */
+    private void end() {
         state = State.CLOSED;
-        if (drainTimer != -1) {
-            eventLoop.owner().cancelTimer(drainTimer);
+        if (timer != -1) {
+            eventLoop.owner().cancelTimer(timer);
+            timer = -1;
         }
-        socket.stopReading();
         for (SessionCall call : new ArrayList<>(calls.values())) {
             call.abandon();
         }
+        calls.clear();
+        backends.registry().remove(token);
+        held.close();
+        metrics.sessionClosed();
+        LOG.infof("[%s] session over after %d ms: %d calls%s", socket.id(), (clock.getAsLong() - openedAt) / 1_000_000, callCount,
+                client == null ? "" : ", client " + client);
+        over.complete(null);
     }
 
-    /** The socket failed (websockets-next reports it to @OnError). */
-    public void onSocketFailure(Throwable failure) {
-        if (state == State.CLOSED) {
-            LOG.debugf("[%s] failed while closing: %s", socket.id(), failure);
-        } else if (CloseRules.isMessageOverCeiling(failure)) {
-            close(CloseRules.MESSAGE_TOO_BIG, "message larger than " + limits.maxFrameBytes() + " bytes");
+    /** The socket {@code from} failed (websockets-next reports it to @OnError). */
+    public void onSocketFailure(ClientSocket from, Throwable failure) {
+        onLoop(() -> {
+            if (from != socket || state == State.CLOSED || state == State.DETACHED) {
+                LOG.debugf("[%s] failed after its session let go of it: %s", from.id(), failure);
+            } else if (CloseRules.isMessageOverCeiling(failure)) {
+                close(CloseRules.MESSAGE_TOO_BIG, "message larger than " + limits.maxFrameBytes() + " bytes");
+            } else {
+                LOG.warnf(failure, "[%s] failed", from.id());
+                close(CloseRules.INTERNAL_ERROR, "gateway error");
+            }
+        });
+    }
+
+    /**
+     * The socket {@code from} is gone with {@code code}. A client that closed it (1000) has ended the
+     * session; a socket lost any other way leaves it waiting for a new one, within the resume window.
+     */
+    public void onSocketClosed(ClientSocket from, int code) {
+        onLoop(() -> {
+            if (from != socket || state == State.CLOSED) {
+                return;
+            }
+            if (code == CloseRules.NORMAL || state == State.DRAINING) {
+                end();
+                return;
+            }
+            state = State.DETACHED;
+            metrics.unwrittenFrames(-unwrittenFrames);
+            unwrittenFrames = 0;
+            unwrittenBytes = 0;
+            LOG.infof("[%s] session detached (%d), waiting %d ms for its client: %d calls", from.id(), code,
+                    bounds.resumeWindow().toMillis(), calls.size());
+            timer = eventLoop.owner().setTimer(bounds.resumeWindow().toMillis(), id -> {
+                timer = -1;
+                metrics.sessionExpired();
+                end();
+            });
+        });
+    }
+
+    /** Whether {@code of} is to be read now: while it is the session's socket and its client reads what it is sent. */
+    public InboundFrameGate.Reader readerOf(ClientSocket of) {
+        return new Reading(of);
+    }
+
+    /** Runs {@code task} on the session's event loop: at once when already there. */
+    private void onLoop(Runnable task) {
+        if (Vertx.currentContext() == eventLoop) {
+            task.run();
         } else {
-            LOG.warnf(failure, "[%s] failed", socket.id());
-            close(CloseRules.INTERNAL_ERROR, "gateway error");
+            eventLoop.runOnContext(ignored -> task.run());
         }
     }
 
-    /** The socket is gone: its calls are cancelled, one log line sums it up. */
-    public void onSocketClosed(int code) {
-        release();
-        held.close();
-        metrics.sessionClosed();
-        LOG.infof("[%s] session closed %s after %d ms: %d calls%s", socket.id(),
-                code == CloseRules.NO_STATUS ? "without a close code" : String.valueOf(code), (clock.getAsLong() - openedAt) / 1_000_000,
-                callCount, client == null ? "" : ", client " + client);
-        socketClosed.complete(null);
-    }
-
-    /** Reads the socket while its client reads what it is sent. */
+    /** Reads its socket while the client reads what it is sent (asked on the socket's own event loop). */
     private final class Reading implements InboundFrameGate.Reader {
+
+        private final ClientSocket of;
+
+        Reading(ClientSocket of) {
+            this.of = of;
+        }
 
         @Override
         public boolean wantsMessage() {
-            return state != State.CLOSED && unwrittenFrames < limits.maxUnwrittenFrames() / 2
+            State now = state;
+            return of == socket && now != State.CLOSED && now != State.DETACHED && unwrittenFrames < limits.maxUnwrittenFrames() / 2
                     && unwrittenBytes < limits.maxUnwrittenBytes() / 2;
         }
 
@@ -354,7 +513,11 @@ public final class Session {
 
         @Override
         public void messageTooLarge() {
-            eventLoop.runOnContext(ignored -> close(CloseRules.MESSAGE_TOO_BIG, "frame larger than " + limits.maxFrameBytes() + " bytes"));
+            onLoop(() -> {
+                if (of == socket) {
+                    close(CloseRules.MESSAGE_TOO_BIG, "frame larger than " + limits.maxFrameBytes() + " bytes");
+                }
+            });
         }
     }
 }

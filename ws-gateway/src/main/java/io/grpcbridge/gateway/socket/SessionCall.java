@@ -1,5 +1,6 @@
 package io.grpcbridge.gateway.socket;
 
+import java.util.ArrayDeque;
 import java.util.concurrent.Flow;
 
 import com.google.gson.JsonObject;
@@ -9,7 +10,9 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpcbridge.gateway.backend.BridgedMethod;
 import io.grpcbridge.gateway.backend.FlowControlledClientCall;
+import io.grpcbridge.gateway.config.GatewayConfig;
 import io.grpcbridge.gateway.json.MessageJson;
+import io.grpcbridge.gateway.json.Utf8;
 
 /**
  * One call of a {@link Session}, under credit both ways (docs/protocol.md, "Protocol v2"):
@@ -21,7 +24,9 @@ import io.grpcbridge.gateway.json.MessageJson;
  * none holds back the gRPC call and, through HTTP/2 flow control, its server, without holding up
  * the session's other calls.</li>
  * </ul>
- * Runs on its session's event loop, as the call's callbacks do.
+ * Both directions are numbered, for a session that resumes on a new socket: the client's frames
+ * ({@code seq}, applied once each, in order), and the gateway's, kept until the client acknowledges
+ * them and sent again on the new socket. Runs on its session's event loop, as the call's callbacks do.
  */
 final class SessionCall {
 
@@ -31,8 +36,12 @@ final class SessionCall {
         OPEN,
         /** Running; the client half-closed, or a method that takes one request has it. */
         INPUT_ENDED,
-        /** Its status frame is sent (or the session is gone): nothing more is accepted or sent. */
+        /** Its status is sent (or the session is gone); it stays until the client has acknowledged its frames. */
         CLOSED
+    }
+
+    /** A frame sent and not yet acknowledged. */
+    private record Sent(long seq, String frame, int bytes) {
     }
 
     private static final String INVALID_ARGUMENT = Status.Code.INVALID_ARGUMENT.name();
@@ -42,29 +51,45 @@ final class SessionCall {
     private final Session session;
     private final int creditWindow;
     private final InputEmitter<Message> requests;
+    private final ArrayDeque<Sent> unacknowledged = new ArrayDeque<>();
     private State state = State.OPEN;
     private Flow.Subscription responses;
-    /** Responses the client granted before the call's subscription existed. */
-    private long responsesOwed;
+    /** Responses the client granted that have not been asked of the gRPC call yet. */
+    private long responseCredit;
+    /** Responses asked of the gRPC call and not yet delivered. */
+    private int responsesAsked;
+    private boolean asking;
     private long requestsGranted;
     private long requestsReceived;
     private long requestsTaken;
+    private long lastSeqSent;
+    private long lastSeqReceived;
+    private long lastAckSent;
+    private long unacknowledgedBytes;
     private FlowControlledClientCall.Outcome outcome;
 
     SessionCall(long id, BridgedMethod method, Session session, int creditWindow) {
         this.id = id;
         this.method = method;
         this.session = session;
-        this.creditWindow = method.clientStreams() ? creditWindow : 1;
+        this.creditWindow = method == null || method.clientStreams() ? creditWindow : 1;
         this.requests = new InputEmitter<>(this::requestsLeft);
+    }
+
+    /** A call that could not open: its status is its only frame. */
+    static SessionCall refused(long id, Session session, String code, String message) {
+        SessionCall call = new SessionCall(id, null, session, 0);
+        call.state = State.CLOSED;
+        call.emit("status", SessionFrames.status(code, message, null));
+        return call;
     }
 
     /** Grants the client its request credit, then starts the gRPC call with {@code responseCredit} responses asked for. */
     void start(long responseCredit, Session.Calls start) {
         grant(creditWindow);
-        responsesOwed = responseCredit;
-        Responses responses = new Responses();
-        start.start(method, requests.multi(), responses).subscribe().withSubscriber(responses);
+        this.responseCredit = responseCredit;
+        Responses subscriber = new Responses();
+        start.start(method, requests.multi(), subscriber).subscribe().withSubscriber(subscriber);
     }
 
     long id() {
@@ -75,12 +100,38 @@ final class SessionCall {
         return state;
     }
 
+    long lastSeqReceived() {
+        return lastSeqReceived;
+    }
+
+    /** Frames sent and not yet acknowledged. */
+    int unacknowledged() {
+        return unacknowledged.size();
+    }
+
+    /** Whether nothing of it is left to keep: ended, and every frame acknowledged. */
+    boolean done() {
+        return state == State.CLOSED && unacknowledged.isEmpty();
+    }
+
+    /**
+     * A numbered frame of the client: true when it is the next one, to apply; false for one already
+     * applied (sent again after a resume). A gap is a protocol violation.
+     */
+    boolean accept(SessionFrames.Numbered frame) {
+        if (frame.seq() <= lastSeqReceived) {
+            return false;
+        }
+        if (frame.seq() != lastSeqReceived + 1) {
+            session.violation("call " + id + ": frame " + frame.seq() + " after frame " + lastSeqReceived);
+            return false;
+        }
+        lastSeqReceived = frame.seq();
+        return state != State.CLOSED;
+    }
+
     /** A request in a frame of {@code bytes}, which the session holds until the gRPC call takes it. */
     void onRequest(JsonObject json, int bytes) {
-        if (state == State.CLOSED) {
-            session.release(bytes); // sent before the client knew the call had ended
-            return;
-        }
         if (requestsReceived == requestsGranted) {
             session.release(bytes);
             session.violation("call " + id + ": a request past its credit of " + requestsGranted);
@@ -111,7 +162,7 @@ final class SessionCall {
 
     void onEnd() {
         if (state == State.OPEN && !method.clientStreams()) {
-            session.send(SessionFrames.error(id, INVALID_ARGUMENT, method.fullName() + " takes exactly one request: send it before \"end\""));
+            emit("error", SessionFrames.error(INVALID_ARGUMENT, method.fullName() + " takes exactly one request: send it before \"end\""));
         } else if (state == State.OPEN) {
             state = State.INPUT_ENDED;
             requests.complete();
@@ -120,32 +171,62 @@ final class SessionCall {
 
     /** The client grants {@code credit} more responses. */
     void onCredit(long credit) {
-        if (state == State.CLOSED) {
-            return;
+        responseCredit += credit;
+        askForResponses();
+    }
+
+    /**
+     * Asks the gRPC call for responses the client has granted, a few at a time, while the session may
+     * keep more unacknowledged frames: a client that acknowledges slowly is paced, not closed.
+     */
+    void askForResponses() {
+        if (asking) {
+            return; // a response delivered while asking asks again itself
         }
-        if (responses == null) {
-            responsesOwed += credit;
-        } else {
-            responses.request(credit);
+        asking = true;
+        try {
+            while (responses != null && state != State.CLOSED && responseCredit > 0 && responsesAsked < GatewayConfig.Session.ASK_AHEAD
+                    && session.mayKeepMore()) {
+                responseCredit--;
+                responsesAsked++;
+                responses.request(1);
+            }
+        } finally {
+            asking = false;
         }
     }
 
     /** The client cancels the call: the gRPC call is cancelled, and the client told so. */
     void onCancel() {
-        if (state != State.CLOSED) {
-            end(SessionFrames.status(id, Status.Code.CANCELLED.name(), "cancelled by the client", null));
+        end(SessionFrames.status(Status.Code.CANCELLED.name(), "cancelled by the client", null));
+    }
+
+    /** The client has every frame up to {@code seq}. */
+    void onAck(long seq) {
+        while (!unacknowledged.isEmpty() && unacknowledged.peek().seq() <= seq) {
+            Sent sent = unacknowledged.poll();
+            unacknowledgedBytes -= sent.bytes();
+            session.framesAcknowledged(sent.bytes());
         }
     }
 
-    /** The session is going: the gRPC call is cancelled, nothing is sent. */
+    /** Sends again, on a new socket, every frame the client has not acknowledged, in order. */
+    void replay() {
+        for (Sent sent : unacknowledged) {
+            session.write(sent.frame());
+        }
+    }
+
+    /** The session is going: the gRPC call is cancelled, nothing is sent, nothing kept. */
     void abandon() {
         end(null);
+        onAck(Long.MAX_VALUE);
     }
 
     /** A request the call does not get: the client hears why, and gets its credit back. */
     private void refuse(int bytes, String reason) {
         session.release(bytes);
-        session.send(SessionFrames.error(id, INVALID_ARGUMENT, reason));
+        emit("error", SessionFrames.error(INVALID_ARGUMENT, reason));
         requestsLeft(1, 0);
     }
 
@@ -160,11 +241,26 @@ final class SessionCall {
 
     private void grant(long credit) {
         requestsGranted += credit;
-        session.send(SessionFrames.credit(id, credit));
+        emit("credit", String.valueOf(credit));
     }
 
-    /** The call ends: the last frame (null: none), and the gRPC call cancelled if it still runs. */
-    private void end(String lastFrame) {
+    /**
+     * Numbers a frame of this call, keeps it until acknowledged, and sends it; it acknowledges the
+     * client's frames received since the last that did.
+     */
+    private void emit(String kind, String value) {
+        long ack = lastSeqReceived > lastAckSent ? lastSeqReceived : 0;
+        lastAckSent = Math.max(lastAckSent, lastSeqReceived);
+        String frame = SessionFrames.ofCall(id, ++lastSeqSent, ack, kind, value);
+        int bytes = Utf8.length(frame);
+        unacknowledged.add(new Sent(lastSeqSent, frame, bytes));
+        unacknowledgedBytes += bytes;
+        session.frameKept(bytes);
+        session.write(frame);
+    }
+
+    /** The call ends: its status (null: none), and the gRPC call cancelled if it still runs. */
+    private void end(String status) {
         if (state == State.CLOSED) {
             return;
         }
@@ -173,10 +269,10 @@ final class SessionCall {
             responses.cancel();
         }
         requests.discard();
-        session.callEnded(this);
-        if (lastFrame != null) {
-            session.sendLast(lastFrame);
+        if (status != null) {
+            emit("status", status);
         }
+        session.callEnded(this);
     }
 
     /** The gRPC call's side: headers, responses as granted, and its end. */
@@ -185,16 +281,13 @@ final class SessionCall {
         @Override
         public void onSubscribe(Flow.Subscription subscription) {
             responses = subscription;
-            if (responsesOwed > 0) {
-                subscription.request(responsesOwed);
-                responsesOwed = 0;
-            }
+            askForResponses();
         }
 
         @Override
         public void headers(Metadata headers) {
             if (state != State.CLOSED) {
-                session.send(SessionFrames.headers(id, headers));
+                emit("headers", SessionFrames.headers(headers));
             }
         }
 
@@ -205,8 +298,10 @@ final class SessionCall {
 
         @Override
         public void onNext(Message response) {
+            responsesAsked--;
             if (state != State.CLOSED) {
-                session.send(SessionFrames.message(id, method.json().print(response)));
+                emit("message", method.json().print(response));
+                askForResponses();
             }
         }
 
@@ -221,7 +316,7 @@ final class SessionCall {
         }
 
         private void ended(FlowControlledClientCall.Outcome ended) {
-            end(SessionFrames.status(id, ended.status().getCode().name(), EnvelopeFrames.statusMessage(ended, method), ended.trailers()));
+            end(SessionFrames.status(ended.status().getCode().name(), EnvelopeFrames.statusMessage(ended, method), ended.trailers()));
         }
     }
 }

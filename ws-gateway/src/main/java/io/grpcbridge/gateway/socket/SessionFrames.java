@@ -1,6 +1,7 @@
 package io.grpcbridge.gateway.socket;
 
 import java.io.IOException;
+import java.util.Map;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -21,32 +22,47 @@ final class SessionFrames {
     sealed interface Frame {
     }
 
+    /** A frame of one call that the client numbers ({@code seq}, from 1 per call), to be applied once. */
+    sealed interface Numbered extends Frame {
+        long call();
+
+        long seq();
+    }
+
     /** Opens call {@code call} of {@code method}, granting {@code credit} responses. */
     record Open(long call, String method, long credit) implements Frame {
     }
 
     /** One request of call {@code call}, in its method's JSON. */
-    record Request(long call, JsonObject message) implements Frame {
+    record Request(long call, long seq, JsonObject message) implements Numbered {
     }
 
     /** Half-closes call {@code call}. */
-    record End(long call) implements Frame {
+    record End(long call, long seq) implements Numbered {
     }
 
     /** Cancels call {@code call}. */
-    record Cancel(long call) implements Frame {
+    record Cancel(long call, long seq) implements Numbered {
     }
 
     /** Grants call {@code call} {@code credit} more responses. */
-    record Credit(long call, long credit) implements Frame {
+    record Credit(long call, long seq, long credit) implements Numbered {
+    }
+
+    /** The client has every frame of call {@code call} up to {@code seq}: the gateway may forget them. */
+    record Ack(long call, long seq) implements Frame {
+    }
+
+    /** The first frame on a socket that resumes a session. */
+    record Resume(String token) implements Frame {
     }
 
     /** Not a frame of the protocol; {@code call} is the call it names, or 0. */
     record Bad(long call, String reason) implements Frame {
     }
 
-    private static final String EXPECTED = "a frame is {\"call\":<id>} with one of \"open\" (and \"credit\"), "
-            + "\"message\", \"end\", \"cancel\" or \"credit\"";
+    private static final String EXPECTED = "a frame is {\"call\":<id>} with \"open\" (and \"credit\"), with \"ack\", "
+            + "or with \"seq\" and one of \"message\", \"end\", \"cancel\" or \"credit\"; or {\"resume\":<token>}";
     /** The largest call id, and credit: what a JavaScript number holds exactly is more, this is plenty. */
     private static final long MAX_NUMBER = Integer.MAX_VALUE;
 
@@ -63,6 +79,10 @@ final class SessionFrames {
         if (frame == null) {
             return new Bad(0, "not a JSON object; " + EXPECTED);
         }
+        if (frame.has("resume") && frame.size() == 1) {
+            return frame.get("resume") instanceof JsonPrimitive token && token.isString() ? new Resume(token.getAsString())
+                    : new Bad(0, "\"resume\" must be the session's token");
+        }
         long call = number(frame.get("call"), 1);
         if (call < 0) {
             return new Bad(0, "\"call\" must be an integer from 1 to " + MAX_NUMBER + "; " + EXPECTED);
@@ -70,22 +90,30 @@ final class SessionFrames {
         if (frame.has("open")) {
             return open(call, frame);
         }
-        if (frame.size() != 2) {
-            return new Bad(call, "a frame names its call and one more member; " + EXPECTED);
+        if (frame.has("ack")) {
+            long seq = number(frame.get("ack"), 1);
+            return seq < 0 || frame.size() != 2 ? new Bad(call, "an ack frame is {\"call\":<id>,\"ack\":<seq>}") : new Ack(call, seq);
+        }
+        long seq = number(frame.get("seq"), 1);
+        if (seq < 0) {
+            return new Bad(call, "\"seq\" must be an integer from 1 to " + MAX_NUMBER + ": the frame's number in its call");
+        }
+        if (frame.size() != 3) {
+            return new Bad(call, "a frame names its call, its seq and one more member; " + EXPECTED);
         }
         if (frame.has("message")) {
-            return frame.get("message") instanceof JsonObject message ? new Request(call, message)
+            return frame.get("message") instanceof JsonObject message ? new Request(call, seq, message)
                     : new Bad(call, "\"message\" must be a JSON object");
         }
         if (frame.has("end")) {
-            return isTrue(frame.get("end")) ? new End(call) : new Bad(call, "\"end\" must be true");
+            return isTrue(frame.get("end")) ? new End(call, seq) : new Bad(call, "\"end\" must be true");
         }
         if (frame.has("cancel")) {
-            return isTrue(frame.get("cancel")) ? new Cancel(call) : new Bad(call, "\"cancel\" must be true");
+            return isTrue(frame.get("cancel")) ? new Cancel(call, seq) : new Bad(call, "\"cancel\" must be true");
         }
         if (frame.has("credit")) {
             long credit = number(frame.get("credit"), 1);
-            return credit < 0 ? new Bad(call, "\"credit\" must be an integer from 1 to " + MAX_NUMBER) : new Credit(call, credit);
+            return credit < 0 ? new Bad(call, "\"credit\" must be an integer from 1 to " + MAX_NUMBER) : new Credit(call, seq, credit);
         }
         return new Bad(call, "unknown member; " + EXPECTED);
     }
@@ -123,50 +151,65 @@ final class SessionFrames {
 
     // ---- from the gateway --------------------------------------------------------------------
 
-    /** The session's first frame: the bounds its calls live by. */
-    static String session(int maxCalls, int requestCredit) {
-        JsonObject bounds = new JsonObject();
-        bounds.addProperty("maxCalls", maxCalls);
-        bounds.addProperty("requestCredit", requestCredit);
+    /** The session's first frame: what resumes it, and the bounds its calls live by. */
+    static String session(String token, String gateway, long resumeWindowMillis, int maxCalls, int requestCredit) {
+        JsonObject session = new JsonObject();
+        session.addProperty("token", token);
+        session.addProperty("gateway", gateway);
+        session.addProperty("resumeWindowMs", resumeWindowMillis);
+        session.addProperty("maxCalls", maxCalls);
+        session.addProperty("requestCredit", requestCredit);
         JsonObject frame = new JsonObject();
-        frame.add("session", bounds);
+        frame.add("session", session);
         return frame.toString();
     }
 
-    static String credit(long call, long credit) {
-        return "{\"call\":" + call + ",\"credit\":" + credit + "}";
+    /**
+     * The first frame on a resuming socket: the last call id the gateway saw opened, and each call
+     * the session still keeps with the last of its frames the gateway got.
+     */
+    static String resumed(long lastCall, Map<Long, Long> lastSeqReceived) {
+        JsonObject calls = new JsonObject();
+        lastSeqReceived.forEach((call, seq) -> {
+            JsonObject received = new JsonObject();
+            received.addProperty("ack", seq);
+            calls.add(String.valueOf(call), received);
+        });
+        JsonObject resumed = new JsonObject();
+        resumed.addProperty("lastCall", lastCall);
+        resumed.add("calls", calls);
+        JsonObject frame = new JsonObject();
+        frame.add("resumed", resumed);
+        return frame.toString();
     }
 
-    static String headers(long call, Metadata headers) {
-        return ofCall(call, "headers", EnvelopeFrames.toJson(headers));
+    /** A frame of call {@code call}: its number, the client's frames it acknowledges (0: none new), then its kind and value. */
+    static String ofCall(long call, long seq, long ack, String kind, String value) {
+        return "{\"call\":" + call + ",\"seq\":" + seq + (ack > 0 ? ",\"ack\":" + ack : "") + ",\"" + kind + "\":" + value + "}";
     }
 
-    /** A response, already in its method's JSON. */
-    static String message(long call, String json) {
-        return "{\"call\":" + call + ",\"message\":" + json + "}";
+    static String headers(Metadata headers) {
+        return EnvelopeFrames.toJson(headers).toString();
     }
 
-    static String status(long call, String code, String message, Metadata trailers) {
-        return ofCall(call, "status", EnvelopeFrames.status(code, message, trailers));
+    static String status(String code, String message, Metadata trailers) {
+        return EnvelopeFrames.status(code, message, trailers).toString();
     }
 
-    /** An error of call {@code call}, or of the session when {@code call} is 0. */
-    static String error(long call, String code, String message) {
+    static String error(String code, String message) {
         JsonObject error = new JsonObject();
         error.addProperty("code", code);
         error.addProperty("message", message);
-        if (call == 0) {
-            JsonObject frame = new JsonObject();
-            frame.add("error", error);
-            return frame.toString();
-        }
-        return ofCall(call, "error", error);
+        return error.toString();
     }
 
-    private static String ofCall(long call, String kind, JsonElement value) {
-        JsonObject frame = new JsonObject();
-        frame.addProperty("call", call);
-        frame.add(kind, value);
-        return frame.toString();
+    /** A call's status sent before the call exists (it could not open): numbered 1. */
+    static String refusal(long call, String code, String message) {
+        return ofCall(call, 1, 0, "status", status(code, message, null));
+    }
+
+    /** An error of the session, not of one call. */
+    static String sessionError(String code, String message) {
+        return "{\"error\":" + error(code, message) + "}";
     }
 }

@@ -35,8 +35,6 @@ import io.quarkus.test.junit.QuarkusTest;
 @FakeBackends
 class SessionsTest {
 
-    private static final String SESSION_FRAME = "{\"session\":{\"maxCalls\":100,\"requestCredit\":8}}";
-
     @InjectShowcase
     ShowcaseBackend showcase;
 
@@ -57,14 +55,18 @@ class SessionsTest {
         for (int id = 1; id <= 100; id++) {
             calls.open(id, method(id), id == 3 ? 1 : id == 50 ? 0 : 1_000);
         }
-        calls.send(101, "{\"call\":101,\"open\":\"showcase.Showcase/Echo\"}");
+        calls.open(101, "showcase.Showcase/Echo", 0);
         assertThat(calls.statusOf(101)).contains("\"code\":\"RESOURCE_EXHAUSTED\"").contains("already has 100 calls open");
         for (int id = 1; id <= 100; id++) {
             for (String request : requests(id)) {
-                calls.send(id, request);
+                if (request.equals("end")) {
+                    calls.end(id);
+                } else {
+                    calls.request(id, request);
+                }
             }
         }
-        calls.send(50, "{\"call\":50,\"cancel\":true}");
+        calls.cancel(50);
 
         for (int id = 1; id <= 100; id++) {
             if (id == 3) {
@@ -81,12 +83,12 @@ class SessionsTest {
         assertThat(heldBack).as("ticks produced for the stalled call").isLessThan(1_000);
         assertThat(calls.messagesOf(3)).hasSize(1);
 
-        calls.send(3, "{\"call\":3,\"credit\":1999}");
+        calls.credit(3, 1999);
         assertThat(calls.statusOf(3)).contains("\"code\":\"OK\"");
         List<String> ticks = calls.messagesOf(3);
         assertThat(ticks).hasSize(2_000);
         for (int i = 0; i < ticks.size(); i++) {
-            assertThat(ticks.get(i)).startsWith("{\"call\":3,\"message\":{\"index\":\"" + i + "\"");
+            assertThat(ticks.get(i)).contains("\"message\":{\"index\":\"" + i + "\"");
         }
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(Prometheus.sample(root, "gateway_streams_active")).isEqualTo(streams));
@@ -100,18 +102,18 @@ class SessionsTest {
     void aClientThatGrantsTenResponsesGetsExactlyTenUntilItGrantsMore() throws Exception {
         Calls calls = Calls.open(session);
         calls.open(1, "showcase.Showcase/Count", 10);
-        calls.send(1, "{\"call\":1,\"message\":{\"count\":100}}");
+        calls.request(1, "{\"count\":100}");
         calls.awaitMessages(1, 10);
         // A whole call on the same socket after those ten: an eleventh response of call 1 had time to come.
         calls.open(2, "showcase.Showcase/Echo", 1);
-        calls.send(2, "{\"call\":2,\"message\":{\"stringValue\":\"probe\"}}");
+        calls.request(2, "{\"stringValue\":\"probe\"}");
         assertThat(calls.statusOf(2)).contains("\"code\":\"OK\"");
         assertThat(calls.messagesOf(1)).hasSize(10);
         assertThat(calls.statusIfAny(1)).isNull();
 
-        calls.send(1, "{\"call\":1,\"credit\":5}");
+        calls.credit(1, 5);
         calls.awaitMessages(1, 15);
-        calls.send(1, "{\"call\":1,\"credit\":85}");
+        calls.credit(1, 85);
         assertThat(calls.statusOf(1)).contains("\"code\":\"OK\"");
         assertThat(calls.messagesOf(1)).hasSize(100);
     }
@@ -126,11 +128,11 @@ class SessionsTest {
             String padding = "p".repeat(1000);
             for (int i = 1; i <= numbers; i++) {
                 calls.awaitRequestCredit(1);
-                calls.send(1, "{\"call\":1,\"message\":{\"value\":\"" + i + "\",\"padding\":\"" + padding + "\"}}");
+                calls.request(1, "{\"value\":\"" + i + "\",\"padding\":\"" + padding + "\"}");
             }
-            calls.send(1, "{\"call\":1,\"end\":true}");
+            calls.end(1);
             assertThat(calls.statusOf(1)).contains("\"code\":\"OK\"");
-            assertThat(calls.messagesOf(1)).containsExactly("{\"call\":1,\"message\":{\"sum\":\"" + (long) numbers * (numbers + 1) / 2
+            assertThat(calls.messagesOf(1)).singleElement().asString().endsWith("\"message\":{\"sum\":\"" + (long) numbers * (numbers + 1) / 2
                     + "\",\"count\":\"" + numbers + "\",\"ascending\":true}}");
             System.out.printf("sessions: %d requests of 1 KB in %d grants%n", numbers, calls.grants(1));
             assertThat(calls.grants(1)).as("grants: the first, then more as the call took requests").isGreaterThan(1);
@@ -145,7 +147,8 @@ class SessionsTest {
         Calls calls = Calls.open(session);
         calls.open(1, "chat.Chat/BidStream", 1);
         calls.open(2, "showcase.Showcase/Echo", 1);
-        calls.send(2, "{\"call\":2,\"message\":{}}", "{\"call\":2,\"message\":{}}");
+        calls.request(2, "{}");
+        calls.request(2, "{}");
 
         TestSocket.Closed closed = calls.socket.awaitClose();
         assertThat(closed.code()).isEqualTo(1008);
@@ -159,15 +162,16 @@ class SessionsTest {
         Calls calls = Calls.open(session);
         calls.socket.send("not json", "{\"open\":\"chat.Chat/BidStream\"}", "{\"call\":1,\"open\":\"nope.Nope/Nothing\"}");
         assertThat(calls.socket.next()).isEqualTo(
-                "{\"error\":{\"code\":\"INVALID_ARGUMENT\",\"message\":\"not valid JSON; a frame is {\\\"call\\\":<id>} with one of "
-                        + "\\\"open\\\" (and \\\"credit\\\"), \\\"message\\\", \\\"end\\\", \\\"cancel\\\" or \\\"credit\\\"\"}}");
+                "{\"error\":{\"code\":\"INVALID_ARGUMENT\",\"message\":\"not valid JSON; a frame is {\\\"call\\\":<id>} with \\\"open\\\" "
+                        + "(and \\\"credit\\\"), with \\\"ack\\\", or with \\\"seq\\\" and one of \\\"message\\\", \\\"end\\\", \\\"cancel\\\" "
+                        + "or \\\"credit\\\"; or {\\\"resume\\\":<token>}\"}}");
         assertThat(calls.socket.next()).startsWith("{\"error\":{\"code\":\"INVALID_ARGUMENT\",\"message\":\"\\\"call\\\" must be an integer");
         assertThat(calls.socket.next()).isEqualTo(
-                "{\"call\":1,\"status\":{\"code\":\"UNIMPLEMENTED\",\"message\":\"no backend exposes nope.Nope/Nothing\",\"trailers\":{}}}");
+                "{\"call\":1,\"seq\":1,\"status\":{\"code\":\"UNIMPLEMENTED\",\"message\":\"no backend exposes nope.Nope/Nothing\",\"trailers\":{}}}");
 
         calls.open(2, "showcase.Showcase/Echo", 1);
-        calls.send(2, "{\"call\":2,\"message\":{\"int32Value\":\"many\"}}");
-        calls.send(2, "{\"call\":2,\"message\":{\"stringValue\":\"after the bad one\"}}");
+        calls.request(2, "{\"int32Value\":\"many\"}");
+        calls.request(2, "{\"stringValue\":\"after the bad one\"}");
         assertThat(calls.statusOf(2)).contains("\"code\":\"OK\"");
         assertThat(calls.errorsOf(2)).singleElement().asString().contains("int32Value");
         assertThat(calls.messagesOf(2)).singleElement().asString().contains("after the bad one");
@@ -177,7 +181,7 @@ class SessionsTest {
     @Test
     void reusingACallIdOrNamingOneNeverOpenedLosesTheSession() throws Exception {
         Calls calls = Calls.open(session);
-        calls.send(7, "{\"call\":7,\"credit\":1}");
+        calls.credit(7, 1);
         assertThat(calls.socket.awaitClose()).isEqualTo(new TestSocket.Closed(1008, "call 7 was never opened"));
 
         Calls again = Calls.open(session);
@@ -187,20 +191,74 @@ class SessionsTest {
     }
 
     @Test
-    void aSocketLostWithoutACloseCancelsEveryCallOnIt() throws Exception {
-        double streams = Prometheus.sample(root, "gateway_streams_active");
-        Calls calls = Calls.open(session);
-        for (int id = 1; id <= 10; id++) {
-            calls.open(id, "showcase.Showcase/Count", 0);
-            calls.send(id, "{\"call\":" + id + ",\"message\":{\"count\":1000000}}");
+    void aSessionResumedAfterThreeAbruptCutsDeliversEveryOutputAndInputExactlyOnceInOrder() throws Exception {
+        int ticks = 10_000;
+        int numbers = 5_000;
+        double resumedBefore = Prometheus.sample(root, "gateway_sessions_resumed_total");
+        long seed = System.nanoTime();
+        java.util.Random random = new java.util.Random(seed);
+        java.util.TreeSet<Integer> cuts = new java.util.TreeSet<>();
+        while (cuts.size() < 3) {
+            cuts.add(1_000 + random.nextInt(ticks - 2_000));
         }
-        await().atMost(Duration.ofSeconds(10))
-                .untilAsserted(() -> assertThat(Prometheus.sample(root, "gateway_streams_active")).isEqualTo(streams + 10));
+        System.out.printf("sessions: cutting the connection after %s ticks (seed %d)%n", cuts, seed);
 
-        calls.socket.abort();
+        Calls calls = Calls.open(session);
+        calls.open(1, "showcase.Showcase/Count", 200);
+        calls.request(1, "{\"count\":" + ticks + ",\"paddingBytes\":100}");
+        calls.open(2, "showcase.Showcase/Sum", 1);
+        int sent = 0;
+        int granted = 200;
+        while (calls.statusIfAny(1) == null || calls.statusIfAny(2) == null) {
+            if (sent < numbers && calls.credit.getOrDefault(2L, 0L) > 0) {
+                sent++;
+                calls.request(2, "{\"value\":\"" + sent + "\"}");
+                if (sent == numbers) {
+                    calls.end(2);
+                }
+                continue;
+            }
+            calls.readOne();
+            int received = calls.messagesOf(1).size();
+            if (received + 100 > granted && granted < ticks) {
+                calls.credit(1, 100); // the reader grants as it consumes
+                granted += 100;
+            }
+            if (!cuts.isEmpty() && received >= cuts.first()) {
+                cuts.pollFirst();
+                calls.socket.abort();
+                calls.resume();
+            }
+        }
 
-        await().atMost(Duration.ofSeconds(10))
-                .untilAsserted(() -> assertThat(Prometheus.sample(root, "gateway_streams_active")).isEqualTo(streams));
+        List<String> tickFrames = calls.messagesOf(1);
+        assertThat(tickFrames).hasSize(ticks);
+        for (int i = 0; i < ticks; i++) {
+            assertThat(tickFrames.get(i)).contains("\"message\":{\"index\":\"" + i + "\"");
+        }
+        assertThat(calls.statusOf(1)).contains("\"code\":\"OK\"");
+        assertThat(calls.messagesOf(2)).singleElement().asString().endsWith(
+                "\"message\":{\"sum\":\"" + (long) numbers * (numbers + 1) / 2 + "\",\"count\":\"" + numbers + "\",\"ascending\":true}}");
+        assertThat(calls.statusOf(2)).contains("\"code\":\"OK\"");
+        System.out.printf("sessions: 3 cuts, %d frames the gateway sent again were already here%n", calls.duplicatesIgnored);
+        assertThat(Prometheus.sample(root, "gateway_sessions_resumed_total")).isEqualTo(resumedBefore + 3);
+        calls.socket.closeNormally();
+    }
+
+    @Test
+    void aTokenNoSessionHasIsRefused4404() throws Exception {
+        TestSocket socket = TestSocket.connect(URI.create(session + "?resume=gateway"));
+        socket.send("{\"resume\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}");
+        assertThat(socket.awaitClose()).isEqualTo(
+                new TestSocket.Closed(4404, "no session to resume with this token: unknown, over, or another caller's"));
+
+        Calls calls = Calls.open(session);
+        calls.socket.closeNormally(); // a client that closes its session ends it: its token is no good any more
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            TestSocket again = TestSocket.connect(URI.create(session + "?resume=gateway"));
+            again.send("{\"resume\":\"" + calls.token + "\"}");
+            return again.awaitClose().code() == 4404;
+        });
     }
 
     // ---- the 100 calls' mix -----------------------------------------------------------------
@@ -223,17 +281,14 @@ class SessionsTest {
         return count;
     }
 
+    /** Call {@code id}'s requests in order: message bodies, and "end" for a half-close. */
     private static List<String> requests(int id) {
-        String call = "{\"call\":" + id + ",";
         return switch (method(id)) {
-            case "chat.Chat/BidStream" -> id == 50 ? List.of(call + "\"message\":{\"input\":\"hi\"}}")
-                    : List.of(call + "\"message\":{\"input\":\"hi\"}}", call + "\"message\":{\"input\":\"结束对话\"}}");
-            case "showcase.Showcase/Echo" -> List.of(call + "\"message\":{\"stringValue\":\"" + id + "\"}}");
-            case "showcase.Showcase/Sum" -> List.of(call + "\"message\":{\"value\":1}}", call + "\"message\":{\"value\":2}}",
-                    call + "\"end\":true}");
-            case "showcase.Showcase/Count" -> List.of(call + "\"message\":{\"count\":" + (id == 3 ? 2_000 : 50)
-                    + ",\"paddingBytes\":" + (id == 3 ? 4_000 : 10) + "}}");
-            default -> List.of(call + "\"message\":{\"text\":\"a\"}}", call + "\"message\":{\"text\":\"b\"}}", call + "\"end\":true}");
+            case "chat.Chat/BidStream" -> id == 50 ? List.of("{\"input\":\"hi\"}") : List.of("{\"input\":\"hi\"}", "{\"input\":\"结束对话\"}");
+            case "showcase.Showcase/Echo" -> List.of("{\"stringValue\":\"" + id + "\"}");
+            case "showcase.Showcase/Sum" -> List.of("{\"value\":1}", "{\"value\":2}", "end");
+            case "showcase.Showcase/Count" -> List.of("{\"count\":" + (id == 3 ? 2_000 : 50) + ",\"paddingBytes\":" + (id == 3 ? 4_000 : 10) + "}");
+            default -> List.of("{\"text\":\"a\"}", "{\"text\":\"b\"}", "end");
         };
     }
 
@@ -253,38 +308,91 @@ class SessionsTest {
         return seen.get();
     }
 
-    /** A session's socket, its frames sorted by the call they name as they are read. */
-    private static final class Calls {
+    /**
+     * A session's client: numbers its frames per call, acknowledges every frame it reads, sorts what
+     * it reads by call, keeps what the gateway has not acknowledged, and can resume on a new socket.
+     */
+    static final class Calls {
 
-        final TestSocket socket;
+        TestSocket socket;
+        String token;
+        private final URI uri;
         private final Map<Long, List<String>> messages = new HashMap<>();
         private final Map<Long, List<String>> errors = new HashMap<>();
         private final Map<Long, String> statuses = new HashMap<>();
-        private final Map<Long, Long> credit = new HashMap<>();
+        final Map<Long, Long> credit = new HashMap<>();
         private final Map<Long, Integer> grants = new HashMap<>();
+        private final Map<Long, Long> seqSent = new HashMap<>();
+        private final Map<Long, Long> seqRead = new HashMap<>();
+        /** Numbered frames sent and not yet acknowledged by the gateway, by call. */
+        private final Map<Long, java.util.TreeMap<Long, String>> unacknowledged = new HashMap<>();
+        private final Map<Long, String> opens = new java.util.TreeMap<>();
+        int duplicatesIgnored;
 
-        private Calls(TestSocket socket) {
-            this.socket = socket;
+        private Calls(URI uri) {
+            this.uri = uri;
         }
 
         static Calls open(URI uri) throws InterruptedException {
-            Calls calls = new Calls(TestSocket.connect(uri));
-            assertThat(calls.socket.next()).isEqualTo(SESSION_FRAME);
+            Calls calls = new Calls(uri);
+            calls.socket = TestSocket.connect(uri);
+            JsonObject session = JsonParser.parseString(calls.socket.next()).getAsJsonObject().getAsJsonObject("session");
+            assertThat(session.get("maxCalls").getAsInt()).isEqualTo(100);
+            assertThat(session.get("requestCredit").getAsInt()).isEqualTo(8);
+            calls.token = session.get("token").getAsString();
             return calls;
         }
 
         void open(long id, String method, long responseCredit) {
-            socket.send("{\"call\":" + id + ",\"open\":\"" + method + "\",\"credit\":" + responseCredit + "}");
+            String frame = "{\"call\":" + id + ",\"open\":\"" + method + "\",\"credit\":" + responseCredit + "}";
+            opens.put(id, frame);
+            socket.send(frame);
         }
 
-        /** Sends frames of call {@code id}, counting its requests against the credit seen so far. */
-        void send(long id, String... frames) {
-            for (String frame : frames) {
-                if (frame.contains("\"message\":")) {
-                    credit.merge(id, -1L, Long::sum);
+        void request(long id, String message) {
+            credit.merge(id, -1L, Long::sum);
+            numbered(id, "\"message\":" + message);
+        }
+
+        void end(long id) {
+            numbered(id, "\"end\":true");
+        }
+
+        void cancel(long id) {
+            numbered(id, "\"cancel\":true");
+        }
+
+        void credit(long id, long responses) {
+            numbered(id, "\"credit\":" + responses);
+        }
+
+        private void numbered(long id, String member) {
+            long seq = seqSent.merge(id, 1L, Long::sum);
+            String frame = "{\"call\":" + id + ",\"seq\":" + seq + "," + member + "}";
+            unacknowledged.computeIfAbsent(id, ignored -> new java.util.TreeMap<>()).put(seq, frame);
+            socket.send(frame);
+        }
+
+        /**
+         * Resumes the session on a new socket: the gateway says what it has of each call; the
+         * frames it lacks go again (the opens it never saw first), and so does what it sends.
+         */
+        void resume() throws InterruptedException {
+            socket = TestSocket.connect(URI.create(uri + "?resume=gateway"));
+            socket.send("{\"resume\":\"" + token + "\"}");
+            JsonObject resumed = JsonParser.parseString(socket.next()).getAsJsonObject().getAsJsonObject("resumed");
+            long lastCall = resumed.get("lastCall").getAsLong();
+            JsonObject kept = resumed.getAsJsonObject("calls");
+            opens.forEach((id, frame) -> {
+                if (id > lastCall) {
+                    socket.send(frame);
                 }
+            });
+            for (Map.Entry<Long, java.util.TreeMap<Long, String>> call : unacknowledged.entrySet()) {
+                long had = kept.has(String.valueOf(call.getKey())) ? kept.getAsJsonObject(String.valueOf(call.getKey())).get("ack").getAsLong() : 0;
+                call.getValue().headMap(had, true).clear();
+                call.getValue().values().forEach(socket::send);
             }
-            socket.send(frames);
         }
 
         void awaitRequestCredit(long id) throws InterruptedException {
@@ -315,6 +423,11 @@ class SessionsTest {
             return statuses.get(id);
         }
 
+        /** Reads one frame, within the wait of TestSocket. */
+        void readOne() throws InterruptedException {
+            route(socket.next());
+        }
+
         List<String> messagesOf(long id) {
             return messages.getOrDefault(id, new ArrayList<>());
         }
@@ -330,6 +443,19 @@ class SessionsTest {
         private void route(String frame) {
             JsonObject json = JsonParser.parseString(frame).getAsJsonObject();
             long id = json.has("call") ? json.get("call").getAsLong() : 0;
+            if (json.has("seq")) {
+                long seq = json.get("seq").getAsLong();
+                if (seq <= seqRead.getOrDefault(id, 0L)) {
+                    duplicatesIgnored++;
+                    return;
+                }
+                assertThat(seq).as("call %d's frames in order", id).isEqualTo(seqRead.getOrDefault(id, 0L) + 1);
+                seqRead.put(id, seq);
+                socket.send("{\"call\":" + id + ",\"ack\":" + seq + "}");
+            }
+            if (json.has("ack") && unacknowledged.containsKey(id)) {
+                unacknowledged.get(id).headMap(json.get("ack").getAsLong(), true).clear();
+            }
             if (json.has("message")) {
                 messages.computeIfAbsent(id, ignored -> new ArrayList<>()).add(frame);
             } else if (json.has("credit")) {
