@@ -58,6 +58,16 @@ export function bearerProtocols(token) {
 /** The URL of a method's socket: <baseUrl>/ws/<package.Service>/<Method>[?client=<id>]. */
 export function methodUrl(method, options = {}) {
   const [service, name] = splitMethod(method);
+  return gatewayUrl("ws/" + encodeURIComponent(service) + "/" + encodeURIComponent(name), options);
+}
+
+/** The URL of protocol v2's sessions: <baseUrl>/session[?client=<id>]. */
+export function sessionUrl(options = {}) {
+  return gatewayUrl("session", options);
+}
+
+/** A WebSocket URL on the gateway: `path` under options.baseUrl (default: the page's origin), with ?client=. */
+function gatewayUrl(path, options) {
   let base = options.baseUrl;
   if (base === undefined || base === null || base === "") {
     const here = globalThis.location;
@@ -73,7 +83,7 @@ export function methodUrl(method, options = {}) {
   }
   url.protocol = scheme;
   url.hash = "";
-  url.pathname = url.pathname.replace(/\/*$/, "/") + "ws/" + encodeURIComponent(service) + "/" + encodeURIComponent(name);
+  url.pathname = url.pathname.replace(/\/*$/, "/") + path;
   if (options.client !== undefined) {
     if (typeof options.client !== "string" || !CLIENT_ID.test(options.client)) {
       throw new TypeError("grpc-ws-bridge: options.client must be 1 to 64 characters of [A-Za-z0-9_-]");

@@ -1,5 +1,6 @@
 // A typed usage sample: `npm run typecheck` compiles it (strict, noEmit) against grpc-ws-bridge.d.ts,
 // imported by the package's own name as a page's bundler would. It is never run.
+import { openSession, type Session, type SessionCall, SessionState } from "grpc-ws-bridge/session";
 import {
   backoff,
   CallError,
@@ -148,3 +149,20 @@ export function chat(onOutput: (text: string) => void): () => void {
 }
 
 export const policy: [boolean, number] = [retryable(1006), backoff(3)];
+
+// Sessions (protocol v2): many calls on one socket, typed the same way.
+export async function sessionChat(onOutput: (text: string) => void): Promise<void> {
+  const session: Session = openSession({
+    client: "3f9a0c1e",
+    credit: 16,
+    onStateChange: (state: SessionState) => console.info("session", state),
+  });
+  const chat: SessionCall<ChatRequest, ChatResponse> = session.openCall<ChatRequest, ChatResponse>("chat.Chat/BidStream");
+  await chat.send({ input: "返回数据流" });
+  for await (const response of chat) {
+    onOutput(response.output);
+  }
+  const held: number = chat.bufferedMessages;
+  void held;
+  session.close();
+}

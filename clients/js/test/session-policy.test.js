@@ -1,0 +1,78 @@
+// grpc-ws-session's resume and loss, driven by a scripted WebSocket: the closes and answers a
+// gateway cannot be made to give on demand. No gateway needed.
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { CallError } from "grpc-ws-bridge";
+import { SessionState, openSession } from "grpc-ws-bridge/session";
+import { scripted } from "../test-support/scripted-websocket.js";
+
+const SESSION = { session: { token: "secret", gateway: "gw-1", resumeWindowMs: 30_000, maxCalls: 100, requestCredit: 8 } };
+
+function started() {
+  const sockets = [];
+  const states = [];
+  const session = openSession({
+    baseUrl: "http://gateway.test", WebSocket: scripted(sockets), backoff: () => 0,
+    onStateChange: (state, detail) => states.push(detail === "resumed" ? "RESUMED" : state),
+  });
+  sockets[0].open();
+  sockets[0].frame(SESSION);
+  return { session, sockets, states };
+}
+
+const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+describe("session resume and loss", () => {
+  test("a lost connection resumes on a new socket that presents the token, and sends again what the gateway lacks", async () => {
+    const { session, sockets, states } = started();
+    const call = session.openCall("showcase.Showcase/Sum");
+    sockets[0].frame({ call: 1, seq: 1, credit: 8 });
+    await call.send({ value: 1 });
+    await call.send({ value: 2 });
+    assert.deepEqual(sockets[0].sent.map((f) => JSON.parse(f)).filter((f) => f.seq), [
+      { call: 1, seq: 1, message: { value: 1 } }, { call: 1, seq: 2, message: { value: 2 } }]);
+
+    sockets[0].closed(1006);
+    await nextTurn();
+    assert.equal(sockets.length, 2);
+    assert.match(sockets[1].url, /\/session\?resume=gw-1$/);
+    sockets[1].open();
+    assert.deepEqual(JSON.parse(sockets[1].sent[0]), { resume: "secret" });
+    sockets[1].frame({ resumed: { lastCall: 1, calls: { 1: { ack: 1 } } } });
+    assert.deepEqual(sockets[1].sent.slice(1).map((f) => JSON.parse(f)), [{ call: 1, seq: 2, message: { value: 2 } }],
+      "only the request the gateway did not have");
+    assert.deepEqual(states, [SessionState.OPEN, SessionState.RECONNECTING, "RESUMED"]);
+    session.close();
+  });
+
+  test("a resume the gateway refuses (4404) loses the session: every call still running ends UNAVAILABLE", async () => {
+    const { session, sockets, states } = started();
+    const call = session.openCall("showcase.Showcase/Count");
+    sockets[0].closed(1006);
+    await nextTurn();
+    sockets[1].open();
+    sockets[1].closed(4404, "no session to resume with this token: unknown, over, or another caller's");
+    await assert.rejects((async () => { for await (const ignored of call) { /* nothing comes */ } })(),
+      (e) => e instanceof CallError && e.code === "UNAVAILABLE");
+    assert.equal(states.at(-1), SessionState.LOST);
+    assert.throws(() => session.openCall("showcase.Showcase/Echo"), TypeError);
+  });
+
+  test("frames the gateway sends again after a resume are taken once", async () => {
+    const { session, sockets } = started();
+    const call = session.openCall("showcase.Showcase/Count", { credit: 4 });
+    sockets[0].frame({ call: 1, seq: 1, credit: 1 });
+    sockets[0].frame({ call: 1, seq: 2, message: { index: "0" } });
+    sockets[0].closed(1006);
+    await nextTurn();
+    sockets[1].open();
+    sockets[1].frame({ resumed: { lastCall: 1, calls: { 1: { ack: 1 } } } });
+    sockets[1].frame({ call: 1, seq: 2, message: { index: "0" } });
+    sockets[1].frame({ call: 1, seq: 3, message: { index: "1" } });
+    sockets[1].frame({ call: 1, seq: 4, status: { code: "OK", message: "", trailers: {} } });
+    const indexes = [];
+    for await (const tick of call) indexes.push(tick.index);
+    assert.deepEqual(indexes, ["0", "1"]);
+    session.close();
+  });
+});
