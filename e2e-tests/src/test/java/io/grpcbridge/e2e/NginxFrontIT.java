@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
 import io.grpcbridge.testing.Prometheus;
 import io.grpcbridge.testing.TestSocket;
 
@@ -61,8 +64,10 @@ class NginxFrontIT {
                 // As an operator sets it: X-Forwarded-* are believed from the proxy's address only.
                 "-Dquarkus.http.proxy.trusted-proxies=" + NGINX_ADDRESS};
         // Only the first is stopped while under test; the second stops at once when the test is over.
-        first = ServiceProcess.gateway(chat, append(options, "-Dquarkus.shutdown.delay=" + SHUTDOWN_DELAY.toSeconds() + "s")).start();
-        second = ServiceProcess.gateway(chat, options).start();
+        // Each gateway's id is the name of its upstream in the committed file's resume map.
+        first = ServiceProcess.gateway(chat, append(append(options, "-Dquarkus.shutdown.delay=" + SHUTDOWN_DELAY.toSeconds() + "s"),
+                "-Dgateway.session.gateway-id=gateway-1")).start();
+        second = ServiceProcess.gateway(chat, append(options, "-Dgateway.session.gateway-id=gateway-2")).start();
         nginx.start(List.of(first.port(), second.port()));
         System.out.printf("[nginx-front] nginx on %d (dir %s), gateways on %d and %d, chat-service on %d%n",
                 nginx.port(), nginx.directory(), first.port(), second.port(), chat.port());
@@ -146,6 +151,27 @@ class NginxFrontIT {
 
     @Test
     @Order(3)
+    void aSessionResumedThroughNginxReachesTheGatewayThatHoldsIt() throws Exception {
+        Map<String, Integer> resumedOn = new java.util.TreeMap<>();
+        for (int i = 0; i < 6; i++) {
+            TestSocket socket = TestSocket.connectWithHeaders(nginx.ws("/session"), Map.of("Origin", nginx.origin()));
+            JsonObject session = JsonParser.parseString(socket.next()).getAsJsonObject().getAsJsonObject("session");
+            String gateway = session.get("gateway").getAsString();
+            socket.send("{\"call\":1,\"open\":\"chat.Chat/BidStream\",\"credit\":10}");
+            socket.abort();
+
+            TestSocket resumed = TestSocket.connectWithHeaders(nginx.ws("/session?resume=" + gateway), Map.of("Origin", nginx.origin()));
+            resumed.send("{\"resume\":\"" + session.get("token").getAsString() + "\"}");
+            assertThat(resumed.next()).as("resuming on %s through nginx", gateway).startsWith("{\"resumed\":");
+            resumed.closeNormally();
+            resumedOn.merge(gateway, 1, Integer::sum);
+        }
+        System.out.printf("[nginx-front] sessions resumed through nginx, by gateway: %s%n", resumedOn);
+        assertThat(resumedOn.keySet()).as("sessions held by both gateways, each resumed on its own").containsExactly("gateway-1", "gateway-2");
+    }
+
+    @Test
+    @Order(4)
     void aGatewayStoppedWithSigtermDrainsItsSocketsWhileNginxSendsNewOnesToTheOther() throws Exception {
         List<String> clients = new ArrayList<>();
         // Every output is produced and on its way; none is read yet.

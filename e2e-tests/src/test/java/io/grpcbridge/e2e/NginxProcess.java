@@ -28,8 +28,8 @@ final class NginxProcess {
     /** The committed example, relative to the project root. */
     static final String CONFIG = "deploy/nginx/ws-gateway.conf";
 
-    private static final Pattern UPSTREAM_SERVER = Pattern.compile(
-            "(?m)^([ \\t]*)server[ \\t]+\\d+\\.\\d+\\.\\d+\\.\\d+:\\d+([ \\t][^;\\n]*)?;[ \\t]*\\n");
+    /** A gateway's address on an upstream's {@code server} line. */
+    private static final Pattern UPSTREAM_SERVER = Pattern.compile("server[ \\t]+(\\d+\\.\\d+\\.\\d+\\.\\d+:\\d+)");
     private static final Pattern LISTEN = Pattern.compile("(?m)^([ \\t]*)listen[ \\t]+80;");
     private static final String LOG_DIRECTORY = "/var/log/nginx/";
 
@@ -113,31 +113,26 @@ final class NginxProcess {
         return directory;
     }
 
-    /** The committed file with the test's upstreams, port and log directory; fails if the file no longer has those lines. */
+    /**
+     * The committed file with the test's gateways, port and log directory: each gateway address it
+     * names, in the order it first names them, becomes one of the test's gateways, in order;
+     * fails if the file no longer has those lines, or names more gateways than the test runs.
+     */
     private String site(String committed, List<Integer> gatewayPorts) {
         Matcher servers = UPSTREAM_SERVER.matcher(committed);
-        List<int[]> found = new ArrayList<>();
-        String indent = null;
-        String parameters = null;
+        List<String> addresses = new ArrayList<>();
         while (servers.find()) {
-            found.add(new int[] {servers.start(), servers.end()});
-            if (indent == null) {
-                indent = servers.group(1);
-                parameters = servers.group(2) == null ? "" : servers.group(2);
+            if (!addresses.contains(servers.group(1))) {
+                addresses.add(servers.group(1));
             }
         }
-        if (found.isEmpty() || !LISTEN.matcher(committed).find() || !committed.contains(LOG_DIRECTORY)) {
-            throw new IllegalStateException(CONFIG + " no longer has the lines this test replaces: `server <ip>:<port> ...;` in "
-                    + "its upstream, `listen 80;` and logs under " + LOG_DIRECTORY);
+        if (addresses.isEmpty() || addresses.size() > gatewayPorts.size() || !LISTEN.matcher(committed).find()
+                || !committed.contains(LOG_DIRECTORY)) {
+            throw new IllegalStateException(CONFIG + " no longer has the lines this test replaces: at most " + gatewayPorts.size()
+                    + " gateways' `server <ip>:<port>` lines, `listen 80;` and logs under " + LOG_DIRECTORY);
         }
-        String upstreams = "";
-        for (int gatewayPort : gatewayPorts) {
-            upstreams += indent + "server 127.0.0.1:" + gatewayPort + parameters + ";\n";
-        }
-        StringBuilder site = new StringBuilder(committed);
-        for (int i = found.size() - 1; i >= 0; i--) {
-            site.replace(found.get(i)[0], found.get(i)[1], i == 0 ? upstreams : "");
-        }
+        String site = UPSTREAM_SERVER.matcher(committed).replaceAll(server -> Matcher.quoteReplacement(
+                "server 127.0.0.1:" + gatewayPorts.get(addresses.indexOf(server.group(1)))));
         return LISTEN.matcher(site).replaceFirst("$1listen 127.0.0.1:" + port + ";")
                 .replace(LOG_DIRECTORY, directory.resolve("logs") + "/");
     }
