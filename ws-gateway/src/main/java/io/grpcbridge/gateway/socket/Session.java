@@ -86,7 +86,8 @@ public final class Session {
     private int running;
     private long lastCallId;
     private long callCount;
-    /** Bytes of frames sent and not yet acknowledged, all calls together. */
+    /** Frames sent and not yet acknowledged, all calls together, and their bytes. */
+    private int unacknowledgedFrames;
     private long unacknowledgedBytes;
     private volatile int unwrittenFrames;
     private volatile long unwrittenBytes;
@@ -284,13 +285,15 @@ public final class Session {
     /** A frame kept until the client acknowledges it. */
     void frameKept(long bytes) {
         held.add(bytes);
+        unacknowledgedFrames++;
         unacknowledgedBytes += bytes;
     }
 
     /** Frames the client has acknowledged: calls held back by unacknowledged frames may go on. */
-    void framesAcknowledged(long bytes) {
+    void framesAcknowledged(int frames, long bytes) {
         boolean wasFull = !mayKeepMore();
         held.add(-bytes);
+        unacknowledgedFrames -= frames;
         unacknowledgedBytes -= bytes;
         if (wasFull && mayKeepMore()) {
             askAllForResponses();
@@ -299,11 +302,15 @@ public final class Session {
 
     /**
      * Whether calls may ask for more responses: what the client has not acknowledged is under its
-     * bound, and the socket has written at least half its unwritten frames (many calls' small
-     * frames of one event-loop turn could otherwise pass the bound before the turn's flush).
+     * bound in bytes, and in frames under half the socket's bound on unwritten frames (so that all
+     * of them sent again on a resumed socket fit under it), and the socket has written at least
+     * half its unwritten frames (many calls' small frames of one event-loop turn could otherwise
+     * pass the bound before the turn's flush).
      */
     boolean mayKeepMore() {
-        return unacknowledgedBytes < bounds.maxUnacknowledgedBytes() && unwrittenFrames < limits.maxUnwrittenFrames() / 2;
+        int halfOfUnwritten = limits.maxUnwrittenFrames() / 2;
+        return unacknowledgedBytes < bounds.maxUnacknowledgedBytes() && unacknowledgedFrames < halfOfUnwritten
+                && unwrittenFrames < halfOfUnwritten;
     }
 
     private void askAllForResponses() {
@@ -454,7 +461,6 @@ public final class Session {
                 return;
             }
             state = State.DETACHED;
-            metrics.unwrittenFrames(-unwrittenFrames);
             unwrittenFrames = 0;
             unwrittenBytes = 0;
             LOG.infof("[%s] session detached (%d), waiting %d ms for its client: %d calls", from.id(), code,

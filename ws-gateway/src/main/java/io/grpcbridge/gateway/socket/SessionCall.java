@@ -206,7 +206,7 @@ final class SessionCall {
         while (!unacknowledged.isEmpty() && unacknowledged.peek().seq() <= seq) {
             Sent sent = unacknowledged.poll();
             unacknowledgedBytes -= sent.bytes();
-            session.framesAcknowledged(sent.bytes());
+            session.framesAcknowledged(1, sent.bytes());
         }
     }
 

@@ -246,6 +246,36 @@ class SessionsTest {
     }
 
     @Test
+    void aClientThatAcknowledgesNothingIsPacedNotClosedAndGoesOnWhenItDoes() throws Exception {
+        TestSocket socket = TestSocket.connect(session);
+        assertThat(socket.next()).startsWith("{\"session\":");
+        socket.send("{\"call\":1,\"open\":\"showcase.Showcase/Count\",\"credit\":3000}",
+                "{\"call\":1,\"seq\":1,\"message\":{\"count\":3000}}");
+        // Frames come until the gateway keeps half the socket's 1,024 unwritten frames for a resume,
+        // then stop: none is acknowledged. The last arrives within a second of the one before.
+        List<String> frames = new ArrayList<>();
+        String frame;
+        while ((frame = socket.frames.poll(1, TimeUnit.SECONDS)) != null) {
+            frames.add(frame);
+        }
+        System.out.printf("sessions: %d frames sent to a client that acknowledged none%n", frames.size());
+        assertThat(frames.size()).isBetween(500, 520);
+        assertThat(socket.closed).isNotDone();
+
+        socket.send("{\"call\":1,\"ack\":" + frames.size() + "}");
+        List<String> rest = new ArrayList<>();
+        while (rest.isEmpty() || !rest.get(rest.size() - 1).contains("\"status\"")) {
+            rest.add(socket.next());
+            if (rest.size() % 400 == 0) {
+                socket.send("{\"call\":1,\"ack\":" + (frames.size() + rest.size()) + "}");
+            }
+        }
+        assertThat(rest.get(rest.size() - 1)).contains("\"code\":\"OK\"");
+        assertThat(frames.size() + rest.size()).as("credit, headers, 3,000 ticks and the status").isEqualTo(3_003);
+        socket.closeNormally();
+    }
+
+    @Test
     void aTokenNoSessionHasIsRefused4404() throws Exception {
         TestSocket socket = TestSocket.connect(URI.create(session + "?resume=gateway"));
         socket.send("{\"resume\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}");
