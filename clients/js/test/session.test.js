@@ -119,6 +119,22 @@ describe("sessions (protocol v2)", () => {
     session.close();
   });
 
+  test("a slow reader of 20,000 responses of 4 KB never holds more than its credit", TIMEOUT, async () => {
+    const session = openSession({ baseUrl: GATEWAY_URL });
+    const call = session.openCall("showcase.Showcase/Count", { credit: 32 });
+    await call.send({ count: 20_000, paddingBytes: 4096 });
+    let most = 0;
+    let expected = 0;
+    for await (const tick of call) {
+      most = Math.max(most, call.bufferedMessages + 1);
+      assert.equal(tick.index, String(expected++));
+      if (expected % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 1)); // a reader slower than the stream
+    }
+    assert.equal(expected, 20_000);
+    assert.ok(most <= 32, `the call held ${most} responses at most, over its credit of 32`);
+    session.close();
+  });
+
   test("three connections cut without a close: the session resumes each time, every output and input once and in order", TIMEOUT, async (t) => {
     const proxy = await cuttingProxy();
     const states = [];

@@ -46,6 +46,24 @@ class AuthenticationTest {
     URI ws;
 
     @Test
+    void aSessionIsResumedOnlyByTheCallerThatOpenedIt() throws Exception {
+        URI session = ws.resolve("/session");
+        TestSocket alices = TestSocket.connectWithToken(session, TestTokens.forUser("alice"));
+        String token = com.google.gson.JsonParser.parseString(alices.next()).getAsJsonObject()
+                .getAsJsonObject("session").get("token").getAsString();
+        alices.abort();
+
+        TestSocket bobs = TestSocket.connectWithToken(URI.create(session + "?resume=gateway"), TestTokens.forUser("bob"));
+        bobs.send("{\"resume\":\"" + token + "\"}");
+        assertThat(bobs.awaitClose().code()).as("another caller with the session's token").isEqualTo(4404);
+
+        TestSocket alicesAgain = TestSocket.connectWithToken(URI.create(session + "?resume=gateway"), TestTokens.forUser("alice"));
+        alicesAgain.send("{\"resume\":\"" + token + "\"}");
+        assertThat(alicesAgain.next()).startsWith("{\"resumed\":");
+        alicesAgain.closeNormally();
+    }
+
+    @Test
     void upgradeWithoutTokenIsRefusedWith401() {
         assertThat(TestSocket.handshakeStatus(() -> TestSocket.connect(ws))).isEqualTo(401);
     }
