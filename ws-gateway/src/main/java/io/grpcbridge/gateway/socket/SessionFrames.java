@@ -208,8 +208,8 @@ final class SessionFrames {
         return ofCall(call, 1, 0, "status", status(code, message, null));
     }
 
-    /** An error of the session, not of one call. */
+    /** An error of the session, not of one call: the error frame of every format. */
     static String sessionError(String code, String message) {
-        return "{\"error\":" + error(code, message) + "}";
+        return FrameFormat.errorFrame(code, message);
     }
 }
