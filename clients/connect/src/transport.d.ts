@@ -25,7 +25,20 @@ export interface WebSocketTransportOptions {
   WebSocket?: CallOptions["WebSocket"];
   /** The fetch used to tell an unknown method (Unimplemented) from an outage (Unavailable). Default: `globalThis.fetch`. */
   fetch?: CallOptions["fetch"];
+  /**
+   * Calls on one protocol v2 session instead of a socket each: receiving bounded by `credit`, and a
+   * dropped connection resumed with nothing lost. The session's token is `token` (a call's own
+   * Authorization header is not used). Default false.
+   */
+  session?: boolean;
+  /** With `session`: the responses each call may hold before it is read. Default 32. */
+  credit?: number;
 }
 
-/** A Connect `Transport` whose calls are the gateway's method sockets: all four method kinds. */
-export declare function createWebSocketTransport(options?: WebSocketTransportOptions): Transport;
+/** A Connect `Transport` whose calls are the gateway's method sockets, or one session's calls: all four method kinds. */
+export interface WebSocketTransport extends Transport {
+  /** Ends the transport's session, if it has one; its calls still running end Canceled. */
+  close(): void;
+}
+
+export declare function createWebSocketTransport(options?: WebSocketTransportOptions): WebSocketTransport;

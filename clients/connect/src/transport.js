@@ -6,6 +6,7 @@ import { Code, ConnectError, createContextValues } from "@connectrpc/connect";
 import { getAbortSignalReason, runStreamingCall, runUnaryCall } from "@connectrpc/connect/protocol";
 import { fromJson, toJson } from "@bufbuild/protobuf";
 import { CallError, methodUrl, openCall } from "grpc-ws-bridge";
+import { openSession } from "grpc-ws-bridge/session";
 
 /** gRPC's status names in the order of their numbers, which Connect's Code enum shares. */
 const STATUS_NAMES = [
@@ -61,8 +62,44 @@ export function createWebSocketTransport(options = {}) {
     };
   }
 
-  /** Opens the call's socket; frame errors end the call (see README: a request the gateway refused is not skipped). */
+  // With `session: true`, every call goes on one protocol v2 session, opened at the first call.
+  let session = null;
+  const refusalsOf = new WeakMap();
+  function sessionCall(req) {
+    if (session === null) {
+      session = openSession({
+        baseUrl: options.baseUrl,
+        client: options.client,
+        token: options.token,
+        credit: options.credit,
+        maxBufferedBytes: options.maxBufferedBytes,
+        WebSocket: options.WebSocket,
+        onError: (error, call) => {
+          if (call) {
+            refusalsOf.get(call)?.push(error);
+            call.cancel();
+          }
+        },
+      });
+    }
+    const call = session.openCall(methodName(req.method));
+    const refusals = [];
+    refusalsOf.set(call, refusals);
+    const cancel = () => call.cancel();
+    if (req.signal.aborted) {
+      cancel();
+    } else {
+      req.signal.addEventListener("abort", cancel, { once: true });
+      call.status.then(() => req.signal.removeEventListener("abort", cancel));
+    }
+    return { call, refusals };
+  }
+
+  /** Opens the call (its own socket, or a call of the session); frame errors end it (see README: a request the gateway refused is not skipped). */
   function open(req) {
+    if (options.session) {
+      return sessionCall(req);
+    }
     const refusals = [];
     const call = openCall(methodName(req.method), {
       baseUrl: options.baseUrl,
@@ -81,6 +118,12 @@ export function createWebSocketTransport(options = {}) {
   }
 
   return {
+    /** Ends the transport's session, if it has one (its calls still running end CANCELLED). */
+    close() {
+      session?.close();
+      session = null;
+    },
+
     async unary(method, signal, timeoutMs, header, message, contextValues) {
       return runUnaryCall({
         ...request(method, false, signal, timeoutMs, header, message, contextValues),

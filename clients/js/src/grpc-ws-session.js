@@ -299,7 +299,19 @@ class Session {
     socket.addEventListener("close", (event) => {
       if (socket === this.#socket) this.#handleClose(event.code, event.reason);
     });
-    socket.addEventListener("error", () => {});
+    // Browsers follow an error with a close; Node's WebSocket may not (a refused connection): either
+    // way the socket is lost once, here, and a close that follows is ignored.
+    socket.addEventListener("error", () => {
+      if (socket === this.#socket) {
+        this.#socket = null;
+        try {
+          socket.close();
+        } catch {
+          // already closing
+        }
+        this.#handleClose(1006, "");
+      }
+    });
   }
 
   #handle(frame) {
