@@ -343,7 +343,8 @@ public final class Session {
 
     /**
      * Hands a frame to the socket, if there is one (frames kept for a resume wait with their call
-     * otherwise). A client that has stopped reading, or that acknowledges too little, loses the session.
+     * otherwise). A client that has stopped reading its socket loses the session; one that
+     * acknowledges slowly is paced ({@link #mayKeepMore}).
      */
     void write(String frame) {
         if (state == State.CLOSED || state == State.DETACHED) {
