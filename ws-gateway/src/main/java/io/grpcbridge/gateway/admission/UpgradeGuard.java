@@ -101,12 +101,11 @@ public class UpgradeGuard implements HttpUpgradeCheck {
             return refuse(404, null);
         }
         BridgedMethod method = found.method();
-        ConnectionSlots.Slot slot = slots.reserve().orElse(null);
-        if (slot == null) {
+        Reserved reserved = reserve(request);
+        if (reserved == null) {
             return refuse(503, retryAfter);
         }
-        TcpConnection tcp = TcpConnection.of(request);
-        tcp.onClose(slot::release);
+        ConnectionSlots.Slot slot = reserved.slot();
         // websockets-next runs @OnOpen outside the request's trace; the socket's bridge restores it.
         Context trace = Context.current();
         io.vertx.core.Context requestContext = Vertx.currentContext();
@@ -114,7 +113,7 @@ public class UpgradeGuard implements HttpUpgradeCheck {
         // Picked here, on the connection's event loop: its channel is the one the socket's call will use.
         Uni<Boolean> backendReady = backends.awaitReadyHere(method.backend(), connectWait, onRequestThread);
         return context.securityIdentity().flatMap(identity -> {
-            if (authenticationRequired && (identity == null || identity.isAnonymous())) {
+            if (unauthenticated(identity)) {
                 slot.release();
                 return refuse(401, BEARER_CHALLENGE);
             }
@@ -124,7 +123,7 @@ public class UpgradeGuard implements HttpUpgradeCheck {
                     metrics.upgradeRefused(503);
                     return CheckResult.rejectUpgradeSync(503, retryAfter);
                 }
-                admit(context, identity, method, slot, tcp, trace, false);
+                admit(context, identity, method, reserved, trace, false);
                 return CheckResult.permitUpgradeSync();
             });
         }).onFailure().invoke(slot::release);
@@ -132,22 +131,19 @@ public class UpgradeGuard implements HttpUpgradeCheck {
 
     /** A session: its calls name their methods, each looked up and checked when it opens. */
     private Uni<CheckResult> admitSession(HttpUpgradeContext context) {
-        ConnectionSlots.Slot slot = slots.reserve().orElse(null);
-        if (slot == null) {
+        Reserved reserved = reserve(context.httpRequest());
+        if (reserved == null) {
             return refuse(503, retryAfter);
         }
-        TcpConnection tcp = TcpConnection.of(context.httpRequest());
-        tcp.onClose(slot::release);
         Context trace = Context.current();
-        return context.securityIdentity().map(identity -> {
-            if (authenticationRequired && (identity == null || identity.isAnonymous())) {
-                slot.release();
-                metrics.upgradeRefused(401);
-                return CheckResult.rejectUpgradeSync(401, BEARER_CHALLENGE);
+        return context.securityIdentity().flatMap(identity -> {
+            if (unauthenticated(identity)) {
+                reserved.slot().release();
+                return refuse(401, BEARER_CHALLENGE);
             }
-            admit(context, identity, null, slot, tcp, trace, false);
-            return CheckResult.permitUpgradeSync();
-        }).onFailure().invoke(slot::release);
+            admit(context, identity, null, reserved, trace, false);
+            return CheckResult.permitUpgrade();
+        }).onFailure().invoke(reserved.slot()::release);
     }
 
     /** One of the gateway's own warm-up sockets: its method's call goes to the warm-up's backend. */
@@ -155,23 +151,41 @@ public class UpgradeGuard implements HttpUpgradeCheck {
         if (!(catalog.lookup(SocketPaths.methodOf(context.httpRequest().path())) instanceof MethodCatalog.Found found)) {
             return refuse(404, null);
         }
-        ConnectionSlots.Slot slot = slots.reserve().orElse(null);
-        if (slot == null) {
+        Reserved reserved = reserve(context.httpRequest());
+        if (reserved == null) {
             return refuse(503, retryAfter);
         }
-        TcpConnection tcp = TcpConnection.of(context.httpRequest());
-        tcp.onClose(slot::release);
-        admit(context, null, found.method().onBackend(WarmUpBackend.NAME), slot, tcp, Context.root(), true);
+        admit(context, null, found.method().onBackend(WarmUpBackend.NAME), reserved, Context.root(), true);
         return CheckResult.permitUpgrade();
     }
 
-    private void admit(HttpUpgradeContext context, SecurityIdentity identity, BridgedMethod method,
-            ConnectionSlots.Slot slot, TcpConnection tcp, Context trace, boolean warmUp) {
+    /** A connection slot and the TCP connection that gives it back when it closes. */
+    private record Reserved(ConnectionSlots.Slot slot, TcpConnection tcp) {
+    }
+
+    /** A slot for the upgrade, released when its TCP connection closes; null when every slot is taken. */
+    private Reserved reserve(HttpServerRequest request) {
+        ConnectionSlots.Slot slot = slots.reserve().orElse(null);
+        if (slot == null) {
+            return null;
+        }
+        TcpConnection tcp = TcpConnection.of(request);
+        tcp.onClose(slot::release);
+        return new Reserved(slot, tcp);
+    }
+
+    /** Authentication is on and the upgrade brought no valid token. */
+    private boolean unauthenticated(SecurityIdentity identity) {
+        return authenticationRequired && (identity == null || identity.isAnonymous());
+    }
+
+    private void admit(HttpUpgradeContext context, SecurityIdentity identity, BridgedMethod method, Reserved reserved,
+            Context trace, boolean warmUp) {
         // In the pipeline before the 101 goes out, so that no message of the socket passes unpaced.
-        InboundFrameGate gate = tcp.gateInbound(compression ? context.httpRequest().getHeader("Sec-WebSocket-Extensions") : null,
-                maxMessageBytes);
-        context.userData().put(Admission.KEY,
-                new Admission(method, slot, tcp, gate, trace, callMetadata.of(context.httpRequest(), identity), warmUp));
+        InboundFrameGate gate = reserved.tcp().gateInbound(
+                compression ? context.httpRequest().getHeader("Sec-WebSocket-Extensions") : null, maxMessageBytes);
+        context.userData().put(Admission.KEY, new Admission(method, reserved.slot(), reserved.tcp(), gate, trace,
+                callMetadata.of(context.httpRequest(), identity), warmUp));
     }
 
     private Uni<CheckResult> refuse(int status, Map<String, List<String>> headers) {
