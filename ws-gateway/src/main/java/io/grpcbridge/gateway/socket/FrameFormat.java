@@ -45,11 +45,16 @@ public interface FrameFormat {
 
     /** The error frame of every format: {@code {"error":{"code":…,"message":…}}}. */
     static String errorFrame(String code, String message) {
+        JsonObject frame = new JsonObject();
+        frame.add("error", errorValue(code, message));
+        return frame.toString();
+    }
+
+    /** An error frame's value, {@code {"code":…,"message":…}}, which protocol v2 also sends inside a call's frame. */
+    static JsonObject errorValue(String code, String message) {
         JsonObject error = new JsonObject();
         error.addProperty("code", code);
         error.addProperty("message", message);
-        JsonObject frame = new JsonObject();
-        frame.add("error", error);
-        return frame.toString();
+        return error;
     }
 }

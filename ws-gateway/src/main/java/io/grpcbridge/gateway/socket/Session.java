@@ -347,10 +347,14 @@ public final class Session {
      * acknowledges slowly is paced ({@link #mayKeepMore}).
      */
     void write(String frame) {
+        write(frame, Utf8.length(frame));
+    }
+
+    /** {@link #write(String)}, for a frame whose UTF-8 length its caller has counted already. */
+    void write(String frame, int bytes) {
         if (state == State.CLOSED || state == State.DETACHED) {
             return;
         }
-        int bytes = Utf8.length(frame);
         if (unwrittenFrames >= limits.maxUnwrittenFrames() || unwrittenBytes + bytes > limits.maxUnwrittenBytes()) {
             close(CloseRules.POLICY_VIOLATION, "client is not reading: " + unwrittenFrames + " frames, " + unwrittenBytes
                     + " bytes unwritten");

@@ -213,7 +213,7 @@ final class SessionCall {
     /** Sends again, on a new socket, every frame the client has not acknowledged, in order. */
     void replay() {
         for (Sent sent : unacknowledged) {
-            session.write(sent.frame());
+            session.write(sent.frame(), sent.bytes());
         }
     }
 
@@ -256,7 +256,7 @@ final class SessionCall {
         unacknowledged.add(new Sent(lastSeqSent, frame, bytes));
         unacknowledgedBytes += bytes;
         session.frameKept(bytes);
-        session.write(frame);
+        session.write(frame, bytes);
     }
 
     /** The call ends: its status (null: none), and the gRPC call cancelled if it still runs. */

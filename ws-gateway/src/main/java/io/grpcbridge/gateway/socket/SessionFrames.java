@@ -197,10 +197,7 @@ final class SessionFrames {
     }
 
     static String error(String code, String message) {
-        JsonObject error = new JsonObject();
-        error.addProperty("code", code);
-        error.addProperty("message", message);
-        return error.toString();
+        return FrameFormat.errorValue(code, message).toString();
     }
 
     /** A call's status sent before the call exists (it could not open): numbered 1. */
