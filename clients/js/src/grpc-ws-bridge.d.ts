@@ -168,10 +168,17 @@ export declare function retryable(closeCode: number): boolean;
 /** The delay in ms before retry `attempt` (0 first): 1 s doubling to 10 s, times `jitter` (default 1), at most 10 s. */
 export declare function backoff(attempt: number, jitter?: number): number;
 
-export interface KeepOpenOptions<Req, Res> {
+/** What keepOpen needs of a call: a method socket's Call, or a session's (grpc-ws-bridge/session). */
+export type KeepableCall<Req = unknown, Res = unknown> = Omit<Call<Req, Res>, "url" | "bufferedAmount" | "cancel"> & {
+  cancel(reason?: string): void;
+};
+
+export interface KeepOpenOptions<Req, Res, C extends KeepableCall<Req, Res> = Call<Req, Res>> {
   /** Each call opened (the first with attempt 0): wire its sending and reading here. */
-  onCall?: (call: Call<Req, Res>, attempt: number) => void;
-  /** A call ended with a retryable close; the next opens after `delayMs`. `attempt` counts the retries since the last healthy call, from 1. */
+  onCall?: (call: C, attempt: number) => void;
+  /** Whether a call that ended with `status` is opened again. Default: not OK nor UNIMPLEMENTED, and a close retryable() accepts. For a session's calls: retryableOnSession. */
+  retryable?: (status: CallStatus) => boolean;
+  /** A call ended with a retryable status; the next opens after `delayMs`. `attempt` counts the retries since the last healthy call, from 1. */
   onRetry?: (status: CallStatus, delayMs: number, attempt: number) => void;
   /** The conversation is over: a call ended with OK or a close not to retry, or stop() was called. */
   onEnd?: (status: CallStatus) => void;
@@ -181,9 +188,9 @@ export interface KeepOpenOptions<Req, Res> {
   healthyAfterMs?: number;
 }
 
-export interface Conversation<Req, Res> {
+export interface Conversation<Req, Res, C extends KeepableCall<Req, Res> = Call<Req, Res>> {
   /** The current call; null while waiting to retry and after the end. */
-  readonly call: Call<Req, Res> | null;
+  readonly call: C | null;
   /** The status of the call that ended the conversation; rejects only if `open` threw. */
   readonly ended: Promise<CallStatus>;
   /** Cancels the current call (or the pending retry) and ends the conversation. */
@@ -191,7 +198,7 @@ export interface Conversation<Req, Res> {
 }
 
 /** Keeps a long-lived call going: reopens it with `open(attempt)` after a retryable close (see retryable, backoff). */
-export declare function keepOpen<Req = unknown, Res = unknown>(
-  open: (attempt: number) => Call<Req, Res>,
-  options?: KeepOpenOptions<Req, Res>,
-): Conversation<Req, Res>;
+export declare function keepOpen<Req = unknown, Res = unknown, C extends KeepableCall<Req, Res> = Call<Req, Res>>(
+  open: (attempt: number) => C,
+  options?: KeepOpenOptions<Req, Res, C>,
+): Conversation<Req, Res, C>;

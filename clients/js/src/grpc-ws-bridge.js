@@ -254,6 +254,13 @@ const READING = machine("reading", {
 /** What keepOpen needs to know of a call: when it opened and whether it received anything. */
 const health = new WeakMap();
 
+/** Starts keeping `call`'s health for keepOpen; the call updates the record it gets (grpc-ws-session's calls too). */
+export function trackHealth(call) {
+  const record = { openedAt: 0, received: 0 };
+  health.set(call, record);
+  return record;
+}
+
 class BridgeCall {
   #state = CallState.CONNECTING;
   #clientHalf = ClientHalf.SENDING;
@@ -290,7 +297,7 @@ class BridgeCall {
     this.#opened.catch(() => {}); // observable through `opened`; never an unhandled rejection
     this.#headers = new Promise((resolve) => (this.#headersResolve = resolve));
     this.#status = new Promise((resolve) => (this.#statusResolve = resolve));
-    health.set(this, { openedAt: 0, received: 0 });
+    trackHealth(this);
 
     const onOpen = () => this.#handleOpen();
     const onMessage = (event) => this.#handleFrame(event.data);
@@ -631,12 +638,19 @@ export async function unary(method, request, options = {}) {
   return { message: messages[0], headers: await call.headers, trailers: status.trailers, status };
 }
 
+/** keepOpen's default rule: a method socket's call is opened again after a close protocol v1 says to retry. */
+function retryableMethodSocketCall(status) {
+  return status.code !== "OK" && status.code !== "UNIMPLEMENTED" && retryable(status.closeCode);
+}
+
 /**
  * Keeps a long-lived conversation going: opens a call with `open(attempt)`, and when it ends with a
- * close protocol v1 says to retry (retryable()), opens the next one after backoff(attempt). Stops
- * for good on any other close (OK completion, 1000, 1008, 1009, ...) or on stop().
+ * status `options.retryable` accepts (by default a close protocol v1 says to retry: retryable()),
+ * opens the next one after backoff(attempt). Stops for good on any other status (OK completion,
+ * 1000, 1008, 1009, ...) or on stop(). For a session's calls, pass grpc-ws-session's retryableOnSession.
  */
 export function keepOpen(open, options = {}) {
+  const retryableStatus = options.retryable ?? retryableMethodSocketCall;
   const delayFor = options.backoff ?? ((attempt) => backoff(attempt, 0.8 + Math.random() * 0.4));
   const healthyAfterMs = options.healthyAfterMs ?? DEFAULT_HEALTHY_AFTER_MS;
   let attempt = 0;
@@ -672,7 +686,7 @@ export function keepOpen(open, options = {}) {
     call.status.then((status) => {
       if (stopped || current !== call) return;
       current = null;
-      if (stopping || status.code === "OK" || status.code === "UNIMPLEMENTED" || !retryable(status.closeCode)) {
+      if (stopping || !retryableStatus(status)) {
         end(status);
         return;
       }

@@ -46,4 +46,7 @@ export interface Session {
 
 export declare function openSession(options?: SessionOptions): Session;
 
+/** keepOpen's `retryable` for a session's calls: UNAVAILABLE, of the call itself or of its session lost by 1001, 1006, 1011, 1013 or 4404. */
+export declare function retryableOnSession(status: CallStatus): boolean;
+
 export type { AbortSignalLike, CallStatus };

@@ -1,7 +1,7 @@
 // Protocol v2 sessions (docs/protocol.md, "Protocol v2: sessions"): many calls on one WebSocket,
 // credit both ways handled for the application, and automatic resume after a dropped connection
 // with nothing lost or applied twice. Each call looks like grpc-ws-bridge's openCall().
-import { CallError, backoff, bearerProtocols, sessionUrl } from "./grpc-ws-bridge.js";
+import { CallError, backoff, bearerProtocols, sessionUrl, trackHealth } from "./grpc-ws-bridge.js";
 
 const WS_OPEN = 1;
 const DEFAULT_CREDIT = 32;
@@ -9,6 +9,12 @@ const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024;
 const DRAIN_POLL_MS = 4;
 /** Close codes after which a session cannot go on: the gateway ended it, or it is not there any more. */
 const FINAL_CLOSE_CODES = new Set([1001, 1008, 1009, 1011, 4404]);
+/**
+ * Closes that lose a session and after which a new one may well work: the gateway restarting
+ * (1001), the connection lost past the resume window (1006), a gateway error (1011), its backend
+ * unavailable (1013), the session gone when resumed (4404).
+ */
+const RENEWABLE_CLOSE_CODES = new Set([1001, 1006, 1011, 1013, 4404]);
 
 /** A session's states, each its own name. */
 export const SessionState = Object.freeze({
@@ -21,6 +27,15 @@ export const SessionState = Object.freeze({
 
 function status(code, message, trailers = {}, closeCode = 1000, closeReason = "") {
   return Object.freeze({ code, message, trailers, closeCode, closeReason });
+}
+
+/**
+ * keepOpen's rule for a session's calls (its `retryable` option): open the call again after
+ * UNAVAILABLE, whether the call's own status (its service down, the gateway draining: closeCode
+ * 1000, the session still open) or its session lost by a close a new session may get past.
+ */
+export function retryableOnSession(status) {
+  return status.code === "UNAVAILABLE" && (status.closeCode === 1000 || RENEWABLE_CLOSE_CODES.has(status.closeCode));
 }
 
 /** One call of a session: the same surface as grpc-ws-bridge's Call, plus `bufferedMessages`. */
@@ -47,6 +62,7 @@ class SessionCall {
   #resolveStatus;
   #resolveOpened;
   #rejectOpened;
+  #health = trackHealth(this);
 
   constructor(session, id, method, credit, maxBufferedBytes) {
     this.#session = session;
@@ -155,13 +171,14 @@ class SessionCall {
     if (frame.seq <= this.#lastSeqRead) return; // sent again after a resume: already here
     this.#lastSeqRead = frame.seq;
     this.#scheduleAck();
-    this.#resolveOpened();
+    if (!("status" in frame)) this.#markOpened(); // a refused call's only frame is its status
     if ("credit" in frame) {
       this.#requestCredit += frame.credit;
       for (const waiter of this.#creditWaiters.splice(0)) waiter();
     } else if ("headers" in frame) {
       this.#resolveHeaders(frame.headers ?? {});
     } else if ("message" in frame) {
+      this.#health.received++;
       this.#responses.push(frame.message);
       this.#wake?.();
     } else if ("error" in frame) {
@@ -169,6 +186,13 @@ class SessionCall {
     } else if ("status" in frame) {
       const s = frame.status;
       this.#finish(status(s.code, s.message ?? "", s.trailers ?? {}));
+    }
+  }
+
+  #markOpened() {
+    if (this.#health.openedAt === 0) {
+      this.#health.openedAt = Date.now();
+      this.#resolveOpened();
     }
   }
 

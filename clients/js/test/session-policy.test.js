@@ -2,8 +2,8 @@
 // gateway cannot be made to give on demand. No gateway needed.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { CallError } from "grpc-ws-bridge";
-import { SessionState, openSession } from "grpc-ws-bridge/session";
+import { CallError, keepOpen } from "grpc-ws-bridge";
+import { SessionState, openSession, retryableOnSession } from "grpc-ws-bridge/session";
 import { scripted } from "../test-support/scripted-websocket.js";
 
 const SESSION = { session: { token: "secret", gateway: "gw-1", resumeWindowMs: 30_000, maxCalls: 100, requestCredit: 8 } };
@@ -74,5 +74,44 @@ describe("session resume and loss", () => {
     for await (const tick of call) indexes.push(tick.index);
     assert.deepEqual(indexes, ["0", "1"]);
     session.close();
+  });
+
+  test("a call the gateway refuses is never opened: its opened promise rejects with the status", async () => {
+    const { session, sockets } = started();
+    const call = session.openCall("chat.Chat/BidStream");
+    sockets[0].frame({ call: 1, seq: 1, status: { code: "UNAVAILABLE", message: "chat unavailable", trailers: {} } });
+    await assert.rejects(call.opened, (e) => e instanceof CallError && e.code === "UNAVAILABLE");
+    session.close();
+  });
+});
+
+describe("keepOpen over a session (retryableOnSession)", () => {
+  test("a call that ends UNAVAILABLE opens again on the same session; one that ends OK does not", async () => {
+    const { session, sockets } = started();
+    const retried = [];
+    const conversation = keepOpen(() => session.openCall("chat.Chat/BidStream"), {
+      retryable: retryableOnSession,
+      backoff: () => 0,
+      onRetry: (status) => retried.push(status.code),
+    });
+    sockets[0].frame({ call: 1, seq: 1, status: { code: "UNAVAILABLE", message: "chat unavailable", trailers: {} } });
+    await nextTurn();
+    const opens = () => sockets[0].sent.map((f) => JSON.parse(f)).filter((f) => f.open).map((f) => f.call);
+    assert.deepEqual(opens(), [1, 2]);
+    sockets[0].frame({ call: 2, seq: 1, credit: 8 });
+    sockets[0].frame({ call: 2, seq: 2, status: { code: "OK", message: "", trailers: {} } });
+    assert.equal((await conversation.ended).code, "OK");
+    assert.deepEqual(retried, ["UNAVAILABLE"]);
+    assert.deepEqual(opens(), [1, 2]);
+    session.close();
+  });
+
+  test("the session's loss is retried after the closes a new session may get past, and only those", () => {
+    const lost = (closeCode) => ({ code: "UNAVAILABLE", message: "session lost", trailers: {}, closeCode, closeReason: "" });
+    assert.deepEqual([1001, 1006, 1011, 1013, 4404].filter((code) => retryableOnSession(lost(code))), [1001, 1006, 1011, 1013, 4404]);
+    assert.deepEqual([1008, 1009, 4000].filter((code) => retryableOnSession(lost(code))), []);
+    for (const code of ["OK", "UNKNOWN", "INTERNAL", "RESOURCE_EXHAUSTED", "UNIMPLEMENTED", "CANCELLED"]) {
+      assert.equal(retryableOnSession({ code, message: "", trailers: {}, closeCode: 1000, closeReason: "" }), false, code);
+    }
   });
 });
