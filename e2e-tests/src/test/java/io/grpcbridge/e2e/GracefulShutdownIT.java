@@ -2,6 +2,7 @@ package io.grpcbridge.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
@@ -38,6 +39,30 @@ class GracefulShutdownIT {
             assertThat(socket.next(11)).containsExactlyElementsOf(ChatStreams.frames());
             assertThat(socket.awaitClose().code()).isEqualTo(1001);
         }
+        assertThat(pair.gateway().exitsWithin(Duration.ofSeconds(15))).isTrue();
+    }
+
+    /**
+     * Sessions: one whose chat call is running goes on until the drain timeout (the call is never
+     * half-closed for it) and then closes 1001, cancelling it; one with no call closes 1001 at once.
+     */
+    @Test
+    void gatewaySigtermClosesSessions1001AtOnceWithoutCallsAndAtTheDrainTimeoutWithThem() throws Exception {
+        URI sessions = URI.create("ws://" + pair.gateway().uri().getAuthority() + "/session");
+        TestSocket idle = TestSocket.connect(sessions);
+        assertThat(idle.next()).startsWith("{\"session\":");
+        TestSocket busy = TestSocket.connect(sessions);
+        assertThat(busy.next()).startsWith("{\"session\":");
+        busy.send("{\"call\":1,\"open\":\"chat.Chat/BidStream\",\"credit\":100}");
+        assertThat(busy.next()).isEqualTo("{\"call\":1,\"seq\":1,\"credit\":8}");
+
+        pair.gateway().terminate();
+
+        assertThat(idle.awaitClose()).isEqualTo(new TestSocket.Closed(1001, "gateway restarting"));
+        busy.send("{\"call\":1,\"seq\":1,\"message\":{\"input\":\"while draining\"}}");
+        assertThat(busy.next(2)).containsExactly("{\"call\":1,\"seq\":2,\"ack\":1,\"headers\":{}}",
+                "{\"call\":1,\"seq\":3,\"message\":{\"output\":\"服务端返回: while draining\"}}");
+        assertThat(busy.awaitClose()).isEqualTo(new TestSocket.Closed(1001, "gateway restarting; calls still open were cancelled"));
         assertThat(pair.gateway().exitsWithin(Duration.ofSeconds(15))).isTrue();
     }
 

@@ -15,15 +15,18 @@ import org.jboss.logging.Logger;
 import io.grpcbridge.gateway.admission.UpgradeGuard;
 import io.grpcbridge.gateway.config.GatewayConfig;
 import io.grpcbridge.gateway.socket.Session;
+import io.grpcbridge.gateway.socket.SessionRegistry;
 import io.grpcbridge.gateway.socket.StreamBridge;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.websockets.next.OpenConnections;
 import io.quarkus.websockets.next.WebSocketConnection;
 
 /**
- * On SIGTERM, before Vert.x closes every socket with a bare 1000: refuse new
- * upgrades, half-close every call, let the outputs already due reach their sockets, and close each
- * with 1001, all within {@code gateway.shutdown.drain-timeout}. Quarkus fires the event, and waits
+ * On SIGTERM, before Vert.x closes every socket with a bare 1000: refuse new upgrades; on method
+ * sockets, half-close every call, let the outputs already due reach their sockets, and close each
+ * with 1001; sessions (attached to a socket or waiting for their client, so found in their
+ * registry) open no more calls and close 1001 once their calls have ended. All within
+ * {@code gateway.shutdown.drain-timeout}. Quarkus fires the event, and waits
  * for this observer, before it stops the HTTP server ({@code quarkus.shutdown.delay-enabled}).
  */
 @ApplicationScoped
@@ -32,11 +35,13 @@ public class GracefulShutdown {
     private static final Logger LOG = Logger.getLogger(GracefulShutdown.class);
 
     private final OpenConnections connections;
+    private final SessionRegistry sessions;
     private final UpgradeGuard upgrades;
     private final GatewayConfig.Shutdown config;
 
-    GracefulShutdown(OpenConnections connections, UpgradeGuard upgrades, GatewayConfig config) {
+    GracefulShutdown(OpenConnections connections, SessionRegistry sessions, UpgradeGuard upgrades, GatewayConfig config) {
         this.connections = connections;
+        this.sessions = sessions;
         this.upgrades = upgrades;
         this.config = config.shutdown();
     }
@@ -49,12 +54,11 @@ public class GracefulShutdown {
             if (bridge != null) {
                 closed.add(bridge.drain(config.drainTimeout()).toCompletableFuture());
             }
-            Session session = connection.userData().get(Session.KEY);
-            if (session != null) {
-                closed.add(session.drain(config.drainTimeout()).toCompletableFuture());
-            }
         }
-        LOG.infof("shutting down: draining %d sockets", closed.size());
+        for (Session session : sessions.all()) {
+            closed.add(session.drain(config.drainTimeout()).toCompletableFuture());
+        }
+        LOG.infof("shutting down: draining %d sockets and sessions", closed.size());
         try {
             // The bridges close themselves at the timeout; the extra second lets their close frames out.
             CompletableFuture.allOf(closed.toArray(CompletableFuture[]::new))

@@ -19,7 +19,6 @@ import io.grpcbridge.gateway.backend.MethodCatalog;
 import io.grpcbridge.gateway.config.GatewayConfig;
 import io.grpcbridge.gateway.internals.InboundFrameGate;
 import io.grpcbridge.gateway.json.Utf8;
-import io.quarkus.websockets.next.UserData;
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -41,8 +40,6 @@ import io.vertx.core.Vertx;
  */
 public final class Session {
 
-    /** Where a session's socket keeps it. */
-    public static final UserData.TypedKey<Session> KEY = new UserData.TypedKey<>("session");
     private static final Logger LOG = Logger.getLogger(Session.class);
 
     /** Where a session is in its life. */

@@ -2,6 +2,7 @@ package io.grpcbridge.gateway.socket;
 
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -34,5 +35,10 @@ public class SessionRegistry {
     /** The session with this token, or null. */
     public Session find(String token) {
         return sessions.get(token);
+    }
+
+    /** Every session the gateway has now, attached to a socket or waiting for its client. */
+    public List<Session> all() {
+        return List.copyOf(sessions.values());
     }
 }
