@@ -29,6 +29,7 @@ final class InputEmitter<I> implements Flow.Publisher<I>, Flow.Subscription {
 
     private final ArrayDeque<Waiting<I>> waiting = new ArrayDeque<>();
     private final Holdings holdings;
+    private Runnable firstDemand;
     private Flow.Subscriber<? super I> subscriber;
     private long waitingBytes;
     private long demand;
@@ -37,7 +38,16 @@ final class InputEmitter<I> implements Flow.Publisher<I>, Flow.Subscription {
     private boolean emitting;
 
     InputEmitter(Holdings holdings) {
+        this(holdings, null);
+    }
+
+    /**
+     * {@code firstDemand} runs when the call first asks for an input: it can take requests now (a
+     * call asks only while it {@code isReady()}, which one whose backend is down never is).
+     */
+    InputEmitter(Holdings holdings, Runnable firstDemand) {
         this.holdings = holdings;
+        this.firstDemand = firstDemand;
     }
 
     /** The inputs as the Mutiny stream a call consumes; it can be subscribed to once. */
@@ -92,6 +102,11 @@ final class InputEmitter<I> implements Flow.Publisher<I>, Flow.Subscription {
     @Override
     public void request(long n) {
         demand = n >= Long.MAX_VALUE - demand ? Long.MAX_VALUE : demand + n;
+        if (firstDemand != null) {
+            Runnable once = firstDemand;
+            firstDemand = null;
+            once.run();
+        }
         emit();
     }
 

@@ -73,7 +73,7 @@ final class SessionCall {
         this.method = method;
         this.session = session;
         this.creditWindow = method == null || method.clientStreams() ? creditWindow : 1;
-        this.requests = new InputEmitter<>(this::requestsLeft);
+        this.requests = new InputEmitter<>(this::requestsLeft, this::takesRequests);
     }
 
     /** A call that could not open: its status is its only frame. */
@@ -84,9 +84,12 @@ final class SessionCall {
         return call;
     }
 
-    /** Grants the client its request credit, then starts the gRPC call with {@code responseCredit} responses asked for. */
+    /**
+     * Starts the gRPC call with {@code responseCredit} responses asked for. The client gets its
+     * request credit once the call can take requests ({@link #takesRequests}): a call whose backend
+     * is down gets only its status, and the client knows it never opened.
+     */
     void start(long responseCredit, Session.Calls start) {
-        grant(creditWindow);
         this.responseCredit = responseCredit;
         Responses subscriber = new Responses();
         start.start(method, requests.multi(), subscriber).subscribe().withSubscriber(subscriber);
@@ -223,6 +226,13 @@ final class SessionCall {
         onAck(Long.MAX_VALUE);
     }
 
+    /** The gRPC call asks for its first request: the client may send that many. */
+    private void takesRequests() {
+        if (state == State.OPEN) {
+            grant(creditWindow);
+        }
+    }
+
     /** A request the call does not get: the client hears why, and gets its credit back. */
     private void refuse(int bytes, String reason) {
         session.release(bytes);
@@ -234,7 +244,8 @@ final class SessionCall {
     private void requestsLeft(int count, long bytes) {
         requestsTaken += count;
         session.release(bytes);
-        if (state == State.OPEN && requestsGranted - requestsTaken <= creditWindow / 2) {
+        // No credit before the first (takesRequests): a call that never could take requests grants none.
+        if (state == State.OPEN && requestsGranted > 0 && requestsGranted - requestsTaken <= creditWindow / 2) {
             grant(requestsTaken + creditWindow - requestsGranted);
         }
     }
