@@ -217,6 +217,9 @@ class SessionCall {
     for (const [seq, text] of this.#unacknowledged) {
       if (seq > had) this.#session.transmit(text);
     }
+    // An acknowledgement sent while the socket was down never arrived: say again what this call has.
+    this.#lastAckSent = 0;
+    this.#scheduleAck();
   }
 
   #finish(final) {
