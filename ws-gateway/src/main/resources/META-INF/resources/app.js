@@ -1,15 +1,17 @@
-// The chat page: one chat.Chat/BidStream call on the gateway's method socket
-// (/ws/chat.Chat/BidStream, docs/protocol.md#method-sockets), made and kept open by the browser client
-// library (clients/js, served at /lib/): it speaks the envelope frames, paces sends, reads the status
-// frame and decides, by protocol v1's close codes, whether to reconnect and after what backoff. This
-// page shows the conversation and the connection's state.
+// The chat page: one chat.Chat/BidStream call on a protocol v2 session (/session, docs/protocol.md,
+// "Protocol v2: sessions"), made and kept open by the browser client library (clients/js, served at
+// /lib/). The session outlives a dropped connection: the library resumes it with backoff and nothing
+// is lost or doubled, so the conversation goes on. keepOpen opens the call again when it ends
+// UNAVAILABLE (chat-service down) or its session is lost (the gateway restarting). This page shows the
+// conversation and the connection's state.
 
-import { keepOpen, openCall } from "./lib/grpc-ws-bridge.js";
+import { keepOpen } from "./lib/grpc-ws-bridge.js";
+import { SessionState, openSession, retryableOnSession } from "./lib/grpc-ws-session.js";
 
 const METHOD = "chat.Chat/BidStream";
 const COMMAND_STREAM = "返回数据流";
 const COMMAND_END = "结束对话";
-// A larger frame would be closed 1009 (gateway.socket.max-frame-bytes): it is not sent.
+// A larger frame would close the session 1009 (gateway.socket.max-frame-bytes): it is not sent.
 const MAX_FRAME_BYTES = 64 * 1024;
 const MAX_LINES = 1000;
 // Where this tab keeps a bearer token for gateways that require one (docs/operations.md#authentication).
@@ -41,22 +43,32 @@ const TEXT = {
     connected: "Connected",
     closed: "Closed",
     reconnecting: "Reconnecting",
+    resumed: "Resumed",
     inputEnded: "input ended",
     retryIn: (seconds) => `next try in ${seconds} s`,
     eventConnected: "Connected",
-    eventClosed: (code, why) => `Closed ${code} · ${why}`,
-    // What each close code of protocol v1 means to the user; the gateway's own (English) reason is
-    // kept in the tooltip. A call that ends with a status other than OK closes 1000 too: callFailed.
+    eventResuming: (code) => `Connection lost ${code} · resuming the conversation`,
+    eventResumed: "Resumed · nothing lost",
+    eventEnded: (why) => `Ended · ${why}`,
+    eventLost: (code, why) => `Session lost ${code} · ${why}`,
+    // How a call ended, by its status, on a session that goes on; the message is in the tooltip.
+    statusReasons: {
+      OK: "chat ended",
+      UNAVAILABLE: "chat service unavailable",
+      RESOURCE_EXHAUSTED: "over a gateway limit",
+      CANCELLED: "cancelled",
+    },
+    callFailed: "chat service failed",
+    // Why the gateway ended the session, by its close code (docs/protocol.md#close-codes); the
+    // gateway's own (English) reason is in the tooltip.
     closeReasons: {
-      1000: "chat ended",
       1001: "gateway restarting",
       1006: "connection lost or refused",
       1008: "over a gateway limit",
       1009: "message too large",
-      1011: "chat service failed",
-      1013: "chat service unavailable",
+      1011: "gateway error",
+      4404: "conversation expired",
     },
-    callFailed: "chat service failed",
     authenticationExpired: "sign-in expired",
     unknownClose: "closed unexpectedly",
     eventInputEnded: "Input ended: waiting for the last outputs",
@@ -88,20 +100,29 @@ const TEXT = {
     connected: "已连接",
     closed: "已关闭",
     reconnecting: "重新连接中",
+    resumed: "已恢复",
     inputEnded: "输入已结束",
     retryIn: (seconds) => `${seconds} 秒后重试`,
     eventConnected: "已连接",
-    eventClosed: (code, why) => `已关闭 ${code} · ${why}`,
+    eventResuming: (code) => `连接中断 ${code} · 正在恢复对话`,
+    eventResumed: "已恢复 · 没有丢失消息",
+    eventEnded: (why) => `已结束 · ${why}`,
+    eventLost: (code, why) => `会话已断开 ${code} · ${why}`,
+    statusReasons: {
+      OK: "对话已结束",
+      UNAVAILABLE: "聊天服务暂不可用",
+      RESOURCE_EXHAUSTED: "超出网关限制",
+      CANCELLED: "已取消",
+    },
+    callFailed: "聊天服务出错",
     closeReasons: {
-      1000: "对话已结束",
       1001: "网关正在重启",
       1006: "连接中断或被拒绝",
       1008: "超出网关限制",
       1009: "消息过大",
-      1011: "聊天服务出错",
-      1013: "聊天服务暂不可用",
+      1011: "网关出错",
+      4404: "对话已过期",
     },
-    callFailed: "聊天服务出错",
     authenticationExpired: "登录已过期",
     unknownClose: "连接意外关闭",
     eventInputEnded: "输入已结束：等待剩余输出",
@@ -132,6 +153,7 @@ const ui = {
   reconnect: $("reconnect"),
 };
 
+let session = null; // the page's session while it can carry a call (not LOST, not CLOSED)
 let conversation = null; // keepOpen's, until it ends
 let generation = 0; // a conversation's callbacks count only while it is the page's
 let call = null; // the conversation's call while it opens or is open
@@ -168,30 +190,57 @@ function takeTokenFromFragment() {
   }
 }
 
-/** A new conversation: the library reopens its call after 1001, 1006, 1011 and 1013, with backoff. */
+/** The page's session, opened anew when there is none or it was lost. */
+function currentSession() {
+  if (session === null) {
+    const opened = openSession({
+      client: clientId,
+      token: sessionStorage.getItem(TOKEN_KEY) ?? undefined,
+      onStateChange: (state, detail) => opened === session && sessionChanged(state, detail),
+      onError: (error, erred) => opened === session && erred === call && showError(error),
+    });
+    session = opened;
+  }
+  return session;
+}
+
+/**
+ * The session's own news: a dropped connection it is resuming, and the resume. Its loss reaches the
+ * page as the status of the call, through keepOpen.
+ */
+function sessionChanged(state, detail) {
+  if (state === SessionState.RECONNECTING) {
+    if (ui.state.dataset.state !== "reconnecting") {
+      addLine("event", t.eventResuming(detail.closeCode));
+    }
+    showRetry(detail.closeCode, detail.delayMs);
+  } else if (state === SessionState.OPEN && detail === "resumed") {
+    showState("resumed");
+    addLine("event", t.eventResumed);
+  } else if (state === SessionState.LOST || state === SessionState.CLOSED) {
+    session = null;
+  }
+}
+
+/** A new conversation: keepOpen opens its call again after UNAVAILABLE or a session lost by a close worth retrying, with backoff. */
 function connect() {
   const mine = ++generation;
   const ours = (handler) => (...args) => mine === generation && handler(...args);
-  conversation = keepOpen(
-    () =>
-      openCall(METHOD, {
-        client: clientId,
-        token: sessionStorage.getItem(TOKEN_KEY) ?? undefined,
-        onError: ours(showError),
-      }),
-    {
-      onCall: ours(follow),
-      onRetry: ours((status, delayMs) => {
-        ended(status);
-        showRetry(status, delayMs);
-      }),
-      onEnd: ours((status) => {
-        conversation = null;
-        ended(status);
-        showState("closed", `${status.closeCode} · ${closeText(status)}`, status.closeReason);
-      }),
-    },
-  );
+  conversation = keepOpen(() => currentSession().openCall(METHOD), {
+    retryable: retryableOnSession,
+    onCall: ours(follow),
+    onRetry: ours((status, delayMs) => {
+      ended(status);
+      showRetry(sessionLost(status) ? status.closeCode : status.code, delayMs);
+    }),
+    onEnd: ours((status) => {
+      conversation = null;
+      ended(status);
+      session?.close(); // an idle session would hold a socket for nothing
+      const why = endText(status);
+      showState("closed", sessionLost(status) ? `${status.closeCode} · ${why}` : why, status.closeReason || status.message);
+    }),
+  });
   updateControls();
 }
 
@@ -210,7 +259,7 @@ function follow(newCall) {
   inputEnded = false;
   lastError = "";
   showState("connecting");
-  // "connected" only once the socket opens: the gateway opens it only when the gRPC call can start.
+  // "connected" once the gateway has started the gRPC call: a refused call never opens.
   newCall.opened.then(
     () => {
       if (call === newCall) {
@@ -228,37 +277,47 @@ function follow(newCall) {
   })().catch(() => {}); // a status other than OK: shown by ended()
 }
 
+/** A call's status carries the session's close code when the session was lost; 1000 when the call itself ended. */
+const sessionLost = (status) => status.closeCode !== 1000;
+
 /**
- * The call is over: its status, if the call itself ended other than OK (close 1000, or 1013 for
- * UNAVAILABLE: docs/protocol.md#method-sockets), shows as an error; when the gateway ended it (1001,
- * 1008, 1009, 1011) the close says why, with the gateway's reason, often that status, in the tooltip.
+ * The call is over: a status of its own other than OK shows as an error; a lost session says why,
+ * with the gateway's reason in the tooltip.
  */
 function ended(status) {
   const { code, message, closeCode, closeReason } = status;
-  if (open && code !== "OK" && code !== "CANCELLED" && (closeCode === 1000 || closeCode === 1013)) {
+  const lost = sessionLost(status);
+  if (open && !lost && code !== "OK" && code !== "CANCELLED") {
     showError({ code, message });
   }
   call = null;
   open = false;
-  addLine("event", t.eventClosed(closeCode, closeText(status)), closeReason !== lastError ? closeReason : "");
+  const why = endText(status);
+  if (lost) {
+    addLine("event", t.eventLost(closeCode, why), closeReason);
+  } else {
+    addLine("event", t.eventEnded(why), message !== lastError ? message : "");
+  }
 }
 
-/** The close in the page's language: by its code, as docs/protocol.md#close-codes lists them. */
-function closeText({ code, closeCode, closeReason }) {
+/** Why the call ended, in the page's language: by the session's close code when it was lost, else by the call's status. */
+function endText(status) {
+  const { code, closeCode, closeReason } = status;
+  if (!sessionLost(status)) {
+    return t.statusReasons[code] ?? t.callFailed;
+  }
   if (closeCode === 1008 && closeReason === "Authentication expired") {
     return t.authenticationExpired;
-  }
-  if (closeCode === 1000 && code !== "OK") {
-    return t.callFailed;
   }
   return t.closeReasons[closeCode] ?? t.unknownClose;
 }
 
-function showRetry(status, delayMs) {
+/** The badge says "reconnecting", the detail what ended (a close code or a status) and counts down to the next try. */
+function showRetry(what, delayMs) {
   const retryAt = Date.now() + delayMs;
   const showCountdown = () => {
     const seconds = Math.max(1, Math.ceil((retryAt - Date.now()) / 1000));
-    showDetail(`${status.closeCode} · ${t.retryIn(seconds)}`);
+    showDetail(`${what} · ${t.retryIn(seconds)}`);
   };
   showState("reconnecting");
   showCountdown();
@@ -313,14 +372,16 @@ function updateControls() {
 }
 
 /**
- * Sends one input if the call takes input, and shows it (the method socket does not echo); returns
- * whether it did. The library sends in order, each once the socket's buffer has room.
+ * Sends one input if the call takes input, and shows it (a session does not echo); returns whether
+ * it did. The library sends in order, each within the gateway's credit; while the session resumes it
+ * keeps them and sends them on the new socket.
  */
 function sendInput(input) {
   if (!canSend()) {
     return false;
   }
-  if (new TextEncoder().encode(JSON.stringify({ message: { input } })).length > MAX_FRAME_BYTES) {
+  const frame = JSON.stringify({ call: call.id, seq: Number.MAX_SAFE_INTEGER, message: { input } });
+  if (new TextEncoder().encode(frame).length > MAX_FRAME_BYTES) {
     addLine("error", t.tooLong);
     return false;
   }

@@ -20,13 +20,16 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.Page;
@@ -39,20 +42,24 @@ class ChatPageIT {
 
     private static final String STREAM = "返回数据流";
     private static final String[] STREAM_LINES = IntStream.range(0, 10).mapToObj(i -> "数据流 #" + i).toArray(String[]::new);
-    /** The method the page calls, on its method socket {@code /ws/chat.Chat/BidStream}. */
-    private static final String METHOD = "chat.Chat/BidStream";
     /**
-     * Records every WebSocket the page opens (whether it opened, the code it closed with), so a test
-     * can count them or write to the newest, and every state the badge shows, in order.
+     * Records every WebSocket the page opens (whether it opened, the code it closed with) and every
+     * frame the page gives one to send, so a test can count them or write to the newest, and every
+     * state the badge shows, in order.
      */
     private static final String RECORD_SOCKETS = """
             window.sockets = [];
+            window.sent = [];
             window.WebSocket = class extends WebSocket {
               constructor(...args) {
                 super(...args);
                 window.sockets.push(this);
                 this.addEventListener("open", () => { this.opened = true; });
                 this.addEventListener("close", (close) => { this.closeCode = close.code; });
+              }
+              send(data) {
+                window.sent.push(String(data));
+                super.send(data);
               }
             };
             window.states = [];
@@ -61,13 +68,17 @@ class ChatPageIT {
             """;
     /**
      * A stand-in for the gateway behind the page's WebSocket API (after {@link #RECORD_SOCKETS}): it
-     * opens at once, and a test makes it send a frame or close with any code and reason, which the real
-     * gateway cannot be made to do on demand (1011, a code protocol v1 lacks) and a browser cannot do
-     * itself (1006). It has what the client library uses of a socket ({@code bufferedAmount}, a
-     * {@code close} whose event comes later, as a browser's does). Playwright 1.52's routeWebSocket
-     * would do as much, but its Java client fails on every page unload (a close event without a code).
+     * speaks enough of protocol v2 for one call at a time (the session frame, each call's request
+     * credit, a resume), and a test makes it send a frame to the call or close with any code and
+     * reason, which the real gateway cannot be made to do on demand and a browser cannot do itself
+     * (1006). It has what the client library uses of a socket ({@code bufferedAmount}, a
+     * {@code close} whose event comes later, as a browser's does). {@code window.gateway} is what a
+     * gateway keeps across sockets: the call and the last frame it numbered, and the client's last
+     * numbered frame. Playwright 1.52's routeWebSocket would do as much, but its Java client fails on
+     * every page unload (a close event without a code).
      */
     private static final String GATEWAY_STAND_IN = """
+            window.gateway = { call: 0, seq: 0, clientSeq: 0 };
             window.WebSocket = class StandIn extends EventTarget {
               static CONNECTING = 0;
               static OPEN = 1;
@@ -78,16 +89,34 @@ class ChatPageIT {
                 this.url = url;
                 this.readyState = StandIn.CONNECTING;
                 window.sockets.push(this);
-                setTimeout(() => { this.readyState = StandIn.OPEN; this.fire(new Event("open")); });
+                setTimeout(() => {
+                  this.readyState = StandIn.OPEN;
+                  this.fire(new Event("open"));
+                  if (!url.includes("resume=")) {
+                    this.serverSends(JSON.stringify({ session: { token: "t", gateway: "stand-in", resumeWindowMs: 30000, maxCalls: 100, requestCredit: 8 } }));
+                  }
+                });
               }
               bufferedAmount = 0;
-              send() {}
+              send(text) {
+                const frame = JSON.parse(text);
+                if (frame.resume) {
+                  const { call, clientSeq } = window.gateway;
+                  this.serverSends(JSON.stringify({ resumed: { lastCall: call, calls: { [call]: { ack: clientSeq } } } }));
+                } else if (frame.open) {
+                  window.gateway = { call: frame.call, seq: 0, clientSeq: 0 };
+                  this.toCall({ credit: 8 });
+                } else if (frame.seq && frame.call === window.gateway.call) {
+                  window.gateway.clientSeq = frame.seq;
+                }
+              }
               close(code = 1005, reason = "") {
                 if (this.readyState < StandIn.CLOSING) {
                   this.readyState = StandIn.CLOSING;
                   setTimeout(() => this.serverCloses(code, reason));
                 }
               }
+              toCall(member) { this.serverSends(JSON.stringify({ call: window.gateway.call, seq: ++window.gateway.seq, ...member })); }
               serverSends(data) { this.fire(new MessageEvent("message", { data })); }
               serverCloses(code, reason) {
                 this.readyState = StandIn.CLOSED;
@@ -102,9 +131,15 @@ class ChatPageIT {
     /** Debian's fonts-noto-cjk, which has Noto Sans CJK SC. */
     private static final Path NOTO_SANS_CJK = Path.of("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc");
 
+    /**
+     * Between the browser and the gateway when a test takes the network away: the page is served
+     * through it, so the gateway allows its origin beside its own.
+     */
+    static final CuttableProxy network = CuttableProxy.to(() -> ChatPageIT.pair.gateway().port());
     /** Authentication is off, as by default; a token the page sends still names the caller. */
     @RegisterExtension
-    static final Pair pair = Pair.perClass(TestTokens.verificationOptions().toArray(String[]::new));
+    static final Pair pair = Pair.perClass(Stream.concat(TestTokens.verificationOptions().stream(),
+            Stream.of("-Dgateway.upgrade.allowed-origins=http://127.0.0.1:${quarkus.http.port}," + network.url())).toArray(String[]::new));
     @RegisterExtension
     static final Chromium chromium = Chromium.perClass();
 
@@ -112,6 +147,11 @@ class ChatPageIT {
     private final List<String> sentFrames = new CopyOnWriteArrayList<>();
     private final List<String> dialogs = new CopyOnWriteArrayList<>();
     private final List<String> pageErrors = new CopyOnWriteArrayList<>();
+
+    @AfterAll
+    static void closeTheNetwork() throws IOException {
+        network.close();
+    }
 
     @AfterEach
     void closeTheContext() {
@@ -131,7 +171,7 @@ class ChatPageIT {
         assertThat(chatPage.lines("input")).hasText(new String[] {"hello"});
         assertThat(chatPage.lines("output")).hasText(new String[] {"服务端返回: hello"});
         assertThat(chatPage.input).isEmpty();
-        assertEquals(List.of("{\"message\":{\"input\":\"hello\"}}"), sentFrames);
+        assertEquals(List.of("{\"message\":{\"input\":\"hello\"}}"), inputsSent());
     }
 
     @Test
@@ -151,7 +191,7 @@ class ChatPageIT {
     }
 
     @Test
-    void theEndCommandClosesWithCode1000AndDoesNotReconnect() {
+    void theEndCommandEndsTheChatAndItsSessionAndDoesNotReconnect() {
         context = newContext("en-US");
         context.clock().install();
         ChatPage chatPage = open(context);
@@ -161,8 +201,11 @@ class ChatPageIT {
         assertThat(chatPage.lines("output")).hasText(new String[] {"收到结束指令"});
         assertThat(chatPage.state).hasAttribute("data-state", "closed");
         assertThat(chatPage.state).hasText("Closed");
-        assertThat(chatPage.stateDetail).containsText("1000");
+        assertThat(chatPage.stateDetail).hasText("chat ended");
+        assertThat(chatPage.events("Ended · chat ended")).hasCount(1);
         assertThat(chatPage.reconnect).isEnabled();
+        // An ended conversation holds no socket: the page closes its session.
+        chatPage.page.waitForFunction("window.sockets[0].closeCode === 1000");
         // A minute passes at once: a reconnect timer, had one been set, would have fired by now.
         context.clock().runFor(60_000);
         assertThat(chatPage.state).hasAttribute("data-state", "closed");
@@ -170,7 +213,7 @@ class ChatPageIT {
     }
 
     @Test
-    void endInputHalfClosesYetTheOutputsStillDueArriveBeforeA1000Close() {
+    void endInputHalfClosesYetTheOutputsStillDueArriveBeforeTheChatEnds() {
         ChatPage chatPage = open("en-US");
 
         chatPage.streamCommand.click();
@@ -178,8 +221,8 @@ class ChatPageIT {
 
         assertThat(chatPage.lines("output")).hasText(STREAM_LINES);
         assertThat(chatPage.state).hasAttribute("data-state", "closed");
-        assertThat(chatPage.stateDetail).containsText("1000");
-        assertEquals(List.of("{\"message\":{\"input\":\"" + STREAM + "\"}}", "{\"end\":true}"), sentFrames);
+        assertThat(chatPage.stateDetail).hasText("chat ended");
+        assertEquals(List.of("{\"message\":{\"input\":\"" + STREAM + "\"}}", "{\"end\":true}"), inputsSent());
     }
 
     @Test
@@ -195,6 +238,44 @@ class ChatPageIT {
         assertEquals(List.of(), dialogs);
     }
 
+    /**
+     * The network taken away for 10 s by a proxy between the browser and the gateway that resets
+     * the connection and refuses new ones meanwhile (Playwright's offline mode leaves an open
+     * WebSocket alone). What the user typed while offline is kept and sent on the resumed session.
+     */
+    @Test
+    void tenSecondsOfflineResumeTheConversationWithEveryMessageOnceAndThePageSaysSo() {
+        context = newContext("en-US");
+        ChatPage chatPage = open(context, network.url() + "/", "");
+        chatPage.type("before");
+        assertThat(chatPage.lines("output")).hasText(new String[] {"服务端返回: before"});
+        chatPage.page.evaluate("window.states.length = 0");
+
+        network.goOffline();
+        assertThat(chatPage.events("Connection lost 1006 · resuming the conversation")).hasCount(1);
+        assertThat(chatPage.state).hasAttribute("data-state", "reconnecting");
+        chatPage.type("while offline");
+        chatPage.streamCommand.click();
+        chatPage.page.waitForTimeout(10_000); // the scenario: ten seconds without a network
+        network.goOnline();
+
+        assertThat(chatPage.state).hasAttribute("data-state", "resumed", new LocatorAssertions.HasAttributeOptions().setTimeout(30_000));
+        assertThat(chatPage.events("Resumed · nothing lost")).hasCount(1);
+        List<String> outputs = new ArrayList<>(List.of("服务端返回: before", "服务端返回: while offline"));
+        outputs.addAll(List.of(STREAM_LINES));
+        assertThat(chatPage.lines("output")).hasText(outputs.toArray(String[]::new));
+        assertThat(chatPage.lines("input")).hasText(new String[] {"before", "while offline", STREAM});
+        assertThat(chatPage.lines("error")).hasCount(0);
+        List<?> states = (List<?>) chatPage.page.evaluate("window.states");
+        assertEquals(List.of("reconnecting", "resumed"), states.stream().distinct().toList());
+        assertTrue((Boolean) chatPage.page.evaluate("window.sockets.slice(1).every((socket) => socket.url.includes('resume='))"),
+                "every socket after the first resumes the session");
+        System.out.printf("ChatPageIT offline: resumed after %d attempts%n", (Integer) chatPage.page.evaluate("window.sockets.length - 1"));
+
+        chatPage.type("after");
+        assertThat(chatPage.lines("output").last()).hasText("服务端返回: after");
+    }
+
     @Test
     void whileChatServiceIsDownThePageKeepsTryingNeverShowsConnectedNorSendsAndConnectsWhenItIsBack() throws Exception {
         ChatPage chatPage = open("en-US");
@@ -203,15 +284,15 @@ class ChatPageIT {
         assertThat(chatPage.lines("output")).hasText(new String[] {"服务端返回: before"});
         chatPage.input.fill("typed while down");
         chatPage.page.evaluate("window.states.length = 0");
+        int opensBefore = callsOpened(chatPage);
 
         pair.chat().kill();
         try {
             assertThat(chatPage.lines("error").first()).containsText("UNAVAILABLE");
-            assertThat(chatPage.events("Closed 1013 · chat service unavailable")).hasCount(1);
-            // The gateway refuses upgrades (503) while chat-service is down: the browser sees a close
-            // 1006 without an open, and the page tries again, with backoff.
-            await().atMost(Duration.ofSeconds(30)).until(() -> refusedSockets(chatPage) >= 2);
-            assertThat(chatPage.events("Closed 1006 · connection lost or refused").first()).isVisible();
+            assertThat(chatPage.events("Ended · chat service unavailable").first()).isVisible();
+            // The session stays; each new call is refused UNAVAILABLE while chat-service is down, and
+            // the page tries again, with backoff.
+            await().pollInSameThread().atMost(Duration.ofSeconds(30)).until(() -> callsOpened(chatPage) >= opensBefore + 3);
             assertThat(chatPage.input).isDisabled();
             assertThat(chatPage.send).isDisabled();
             assertThat(chatPage.streamCommand).isDisabled();
@@ -229,12 +310,10 @@ class ChatPageIT {
         List<?> states = (List<?>) chatPage.page.evaluate("window.states");
         assertEquals("connected", states.get(states.size() - 1), "states since the kill: " + states);
         assertFalse(states.subList(0, states.size() - 1).contains("connected"), "states since the kill: " + states);
-        assertEquals(1, chatPage.page.evaluate("window.sockets.filter((socket) => socket.opened).length - 1"),
-                "sockets opened since the kill: only the one now connected");
-        assertEquals(List.of("{\"message\":{\"input\":\"before\"}}"), sentFrames);
-        assertEquals(List.of(methodSocket(clientId)),
-                chatPage.page.evaluate("[...new Set(window.sockets.map((socket) => socket.url))]"),
-                "every try carries the page's one client id");
+        assertThat(chatPage.lines("error")).hasCount(1);
+        assertEquals(List.of("{\"message\":{\"input\":\"before\"}}"), inputsSent());
+        assertEquals(List.of(sessionSocket(clientId)), chatPage.page.evaluate("window.sockets.map((socket) => socket.url)"),
+                "one session all along, with the page's client id");
 
         assertThat(chatPage.input).isEnabled();
         assertThat(chatPage.input).hasValue("typed while down");
@@ -243,7 +322,7 @@ class ChatPageIT {
     }
 
     @Test
-    void aGatewayRestartClosesWith1001AndThePageReconnectsToTheNewGatewayByItself() throws Exception {
+    void aGatewayRestartLosesTheSessionWith1001AndThePageReconnectsToTheNewGatewayByItself() throws Exception {
         ChatPage chatPage = open("zh-CN");
         String clientId = chatPage.clientId(CLIENT_ID_ZH);
         chatPage.type("before");
@@ -252,7 +331,9 @@ class ChatPageIT {
 
         pair.gateway().terminate();
         try {
-            assertThat(chatPage.events("已关闭 1001 · 网关正在重启")).hasCount(1);
+            // The drain lets the running call go on for its timeout, then closes the session 1001.
+            assertThat(chatPage.events("会话已断开 1001 · 网关正在重启")).hasCount(1,
+                    new LocatorAssertions.HasCountOptions().setTimeout(30_000));
             assertThat(chatPage.input).isDisabled();
             assertTrue(pair.gateway().exitsWithin(Duration.ofSeconds(30)), "the gateway exits after its drain");
         } finally {
@@ -267,44 +348,82 @@ class ChatPageIT {
         assertFalse(states.contains("closed"), "states since the SIGTERM: " + states);
         chatPage.type("after");
         assertThat(chatPage.lines("output").last()).hasText("服务端返回: after");
-        await().atMost(Duration.ofSeconds(10)).until(() -> gatewayLogLines("opened " + Pattern.quote(METHOD) + " from .* client " + clientId) == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gatewayLogLines("opened a session from .* client " + clientId) == 2);
+    }
+
+    /** What the page does by itself after an ending. */
+    private enum After {
+        /** Opens the call again on the same session. */
+        RETRY,
+        /** Opens a new session (a new socket) and the call on it. */
+        RENEW,
+        /** Resumes the session on a new socket ({@code ?resume=}): the call goes on. */
+        RESUME,
+        /** Nothing: the page shows "closed" and waits for Reconnect. */
+        STOP
     }
 
     /**
-     * What a user reads about each close code of protocol v1, and whether the page tries again by
-     * itself. {@code status}: the code of the status frame a method socket sends before this close
-     * (its message the close reason, as the gateway sends them), or null when none comes (a dropped or
-     * refused socket, a token expiring, which websockets-next closes itself, a code the protocol lacks).
+     * One way a conversation ends, as the stand-in gateway makes it: a status frame to the call
+     * ({@code status} set; its message {@code reason}, the session goes on), or the session's socket
+     * closed with {@code closeCode} and {@code reason} ({@code status} null). What a user reads about
+     * it, and what the page does next.
      */
-    private record Close(int code, String gatewayReason, String status, String zh, String en, boolean retried) {
+    private record Ending(String status, int closeCode, String reason, String zh, String en, After after) {
 
-        /** The status of a call that ended itself other than OK: close 1000, or 1013 for UNAVAILABLE. */
+        static Ending status(String status, String reason, String zh, String en, After after) {
+            return new Ending(status, 0, reason, zh, en, after);
+        }
+
+        static Ending close(int code, String reason, String zh, String en, After after) {
+            return new Ending(null, code, reason, zh, en, after);
+        }
+
+        /** A status of the call itself other than OK shows as an error line. */
         boolean shownAsError() {
-            return status != null && !status.equals("OK") && (code == 1000 || code == 1013);
+            return status != null && !status.equals("OK");
+        }
+
+        /** The event line the page adds. */
+        String event(boolean chinese) {
+            if (after == After.RESUME) {
+                return chinese ? "连接中断 " + closeCode + " · 正在恢复对话" : "Connection lost " + closeCode + " · resuming the conversation";
+            }
+            String told = chinese ? zh : en;
+            if (status != null) {
+                return (chinese ? "已结束 · " : "Ended · ") + told;
+            }
+            return (chinese ? "会话已断开 " : "Session lost ") + closeCode + " · " + told;
+        }
+
+        /** The badge's detail once the page has stopped. */
+        String stoppedDetail(boolean chinese) {
+            String told = chinese ? zh : en;
+            return status != null ? told : closeCode + " · " + told;
         }
     }
 
     /** The client library's first backoff (1 s) at its largest jitter (1.2). */
     private static final Duration FIRST_BACKOFF_AT_MOST = Duration.ofMillis(1200);
 
-    private static final List<Close> CLOSES = List.of(
-            new Close(1000, "call ended: OK", "OK", "对话已结束", "chat ended", false),
-            new Close(1000, "call ended: UNKNOWN", "UNKNOWN", "聊天服务出错", "chat service failed", false),
-            // A drain: the gateway ends the call, whose outputs went out in time, or not; either way UNAVAILABLE.
-            new Close(1001, "gateway restarting", "UNAVAILABLE", "网关正在重启", "gateway restarting", true),
-            new Close(1001, "gateway restarting; outputs still due were not delivered", "UNAVAILABLE", "网关正在重启",
-                    "gateway restarting", true),
-            new Close(1006, "", null, "连接中断或被拒绝", "connection lost or refused", true),
-            new Close(1008, "client is not reading: 1024 frames, 1048000 bytes unwritten", "RESOURCE_EXHAUSTED", "超出网关限制",
-                    "over a gateway limit", false),
-            new Close(1008, "Authentication expired", null, "登录已过期", "sign-in expired", false),
-            new Close(1009, "frame larger than 65536 bytes", "RESOURCE_EXHAUSTED", "消息过大", "message too large", false),
-            new Close(1011, "gateway error", "INTERNAL", "聊天服务出错", "chat service failed", true),
-            new Close(1013, "chat unavailable", "UNAVAILABLE", "聊天服务暂不可用", "chat service unavailable", true),
-            new Close(4000, "something new", null, "连接意外关闭", "closed unexpectedly", false));
+    private static final List<Ending> ENDINGS = List.of(
+            Ending.status("OK", "", "对话已结束", "chat ended", After.STOP),
+            Ending.status("UNKNOWN", "boom", "聊天服务出错", "chat service failed", After.STOP),
+            Ending.status("UNAVAILABLE", "chat unavailable", "聊天服务暂不可用", "chat service unavailable", After.RETRY),
+            Ending.status("RESOURCE_EXHAUSTED", "the session already has 100 calls open", "超出网关限制", "over a gateway limit", After.STOP),
+            Ending.close(1001, "gateway restarting", "网关正在重启", "gateway restarting", After.RENEW),
+            Ending.close(1006, "", "", "", After.RESUME),
+            Ending.close(1008, "client is not reading: 1024 frames, 1048000 bytes unwritten", "超出网关限制", "over a gateway limit", After.STOP),
+            Ending.close(1008, "Authentication expired", "登录已过期", "sign-in expired", After.STOP),
+            Ending.close(1009, "frame larger than 65536 bytes", "消息过大", "message too large", After.STOP),
+            Ending.close(1011, "gateway error", "网关出错", "gateway error", After.RENEW),
+            Ending.close(4404, "no session to resume with this token: unknown, over, or another caller's", "对话已过期",
+                    "conversation expired", After.RENEW),
+            // A code the protocol lacks is taken for a dropped connection: the session is resumed.
+            Ending.close(4999, "something new", "", "", After.RESUME));
 
     @Test
-    void everyCloseCodeIsToldInTheBrowsersLanguageAndOnlyTheRetryableOnesReconnectByThemselves() {
+    void everyEndingIsToldInTheBrowsersLanguageAndOnlyTheRetryableOnesReconnectByThemselves() {
         for (String locale : List.of("zh-CN", "en-US")) {
             boolean chinese = locale.startsWith("zh");
             if (context != null) {
@@ -316,59 +435,62 @@ class ChatPageIT {
             context.clock().install();
             ChatPage chatPage = open(context);
 
-            for (Close close : CLOSES) {
-                String told = chinese ? close.zh() : close.en();
-                String event = (chinese ? "已关闭 " : "Closed ") + close.code() + " · " + told;
-                // An answered socket was healthy: each retry waits the first backoff, 0.8 to 1.2 s.
+            for (Ending ending : ENDINGS) {
+                // An answered call was healthy: each retry waits the first backoff, 0.8 to 1.2 s.
                 int outputs = chatPage.lines("output").count();
-                chatPage.page.evaluate("window.sockets.at(-1).serverSends('{\"message\":{\"output\":\"ok\"}}')");
+                chatPage.page.evaluate("window.sockets.at(-1).toCall({ message: { output: 'ok' } })");
                 assertThat(chatPage.lines("output")).hasCount(outputs + 1);
                 assertThat(chatPage.input).isEnabled();
                 chatPage.page.evaluate("window.states.length = 0");
 
                 int errors = chatPage.lines("error").count();
+                String event = ending.event(chinese);
                 int events = chatPage.events(event).count();
                 chatPage.page.evaluate("""
-                        ([code, reason, status]) => {
+                        ([status, code, reason]) => {
                           const socket = window.sockets.at(-1);
-                          if (status) socket.serverSends(JSON.stringify({ status: { code: status, message: reason, trailers: {} } }));
-                          socket.serverCloses(code, reason);
-                        }""", Arrays.asList(close.code(), close.gatewayReason(), close.status()));
+                          if (status) socket.toCall({ status: { code: status, message: reason, trailers: {} } });
+                          else socket.serverCloses(code, reason);
+                        }""", Arrays.asList(ending.status(), ending.closeCode(), ending.reason()));
 
                 assertThat(chatPage.events(event)).hasCount(events + 1);
-                // The status of a call that ended itself other than OK (close 1000, or 1013 for
-                // UNAVAILABLE) shows as an error; when the gateway ends the call, the close tells why.
-                boolean failed = close.shownAsError();
-                assertThat(chatPage.lines("error")).hasCount(errors + (failed ? 1 : 0));
-                if (failed) {
-                    assertThat(chatPage.lines("error").last()).hasText(close.status() + ": " + close.gatewayReason());
+                assertThat(chatPage.lines("error")).hasCount(errors + (ending.shownAsError() ? 1 : 0));
+                if (ending.shownAsError()) {
+                    assertThat(chatPage.lines("error").last()).hasText(ending.status() + ": " + ending.reason());
                 }
-                if (close.retried()) {
-                    assertThat(chatPage.state).hasAttribute("data-state", "reconnecting");
-                    chatPage.page.clock().fastForward(FIRST_BACKOFF_AT_MOST.toMillis());
-                    assertThat(chatPage.state).hasAttribute("data-state", "connected");
-                    List<?> states = (List<?>) chatPage.page.evaluate("window.states");
-                    assertEquals("reconnecting", states.get(0), close + ": " + states);
-                    assertFalse(states.contains("closed"), close + ": " + states);
-                } else {
+                if (ending.after() == After.STOP) {
                     assertThat(chatPage.state).hasAttribute("data-state", "closed");
-                    assertThat(chatPage.stateDetail).hasText(close.code() + " · " + told);
+                    assertThat(chatPage.stateDetail).hasText(ending.stoppedDetail(chinese));
                     assertThat(chatPage.input).isDisabled();
                     assertThat(chatPage.send).isDisabled();
-                    assertEquals(List.of("closed"), chatPage.page.evaluate("window.states"), close.toString());
+                    assertEquals(List.of("closed"), chatPage.page.evaluate("window.states"), ending.toString());
                     chatPage.reconnect.click();
                     assertThat(chatPage.state).hasAttribute("data-state", "connected");
+                } else {
+                    assertThat(chatPage.state).hasAttribute("data-state", "reconnecting");
+                    chatPage.page.clock().fastForward(FIRST_BACKOFF_AT_MOST.toMillis());
+                    String back = ending.after() == After.RESUME ? "resumed" : "connected";
+                    assertThat(chatPage.state).hasAttribute("data-state", back);
+                    List<?> states = (List<?>) chatPage.page.evaluate("window.states");
+                    assertEquals("reconnecting", states.get(0), ending + ": " + states);
+                    assertFalse(states.contains("closed"), ending + ": " + states);
+                    if (ending.after() == After.RESUME) {
+                        assertThat(chatPage.events(chinese ? "已恢复 · 没有丢失消息" : "Resumed · nothing lost")).hasCount(
+                                (int) ENDINGS.stream().takeWhile(e -> e != ending).filter(e -> e.after() == After.RESUME).count() + 1);
+                        assertTrue(chatPage.page.evaluate("window.sockets.at(-1).url").toString().contains("resume=stand-in"), ending.toString());
+                    }
                 }
                 assertThat(chatPage.input).isEnabled();
                 assertThat(chatPage.send).isEnabled();
             }
-            assertEquals(CLOSES.size() + 1, chatPage.page.evaluate("window.sockets.length"),
-                    locale + ": one socket per retry or click, no more");
+            long newSockets = ENDINGS.stream().filter(ending -> ending.after() != After.RETRY).count();
+            assertEquals(1 + (int) newSockets, chatPage.page.evaluate("window.sockets.length"),
+                    locale + ": one socket per new session, resume or click, no more");
             if (chinese) {
-                // The gateway's close reasons (English) are tooltips, not lines of the log.
-                for (Close close : CLOSES) {
-                    if (!close.shownAsError() && !close.gatewayReason().isEmpty()) {
-                        assertThat(chatPage.log).not().containsText(close.gatewayReason());
+                // The gateway's reasons (English) are tooltips, not lines of the log.
+                for (Ending ending : ENDINGS) {
+                    if (!ending.shownAsError() && !ending.reason().isEmpty()) {
+                        assertThat(chatPage.log).not().containsText(ending.reason());
                     }
                 }
             }
@@ -386,11 +508,11 @@ class ChatPageIT {
         chatPage.reconnect.click();
         assertThat(chatPage.state).hasAttribute("data-state", "connected");
 
-        assertEquals(List.of(methodSocket(clientId), methodSocket(clientId)),
+        assertEquals(List.of(sessionSocket(clientId), sessionSocket(clientId)),
                 chatPage.page.evaluate("window.sockets.map((socket) => socket.url)"));
         assertThat(chatPage.clientId).hasText("Client id " + clientId);
-        await().atMost(Duration.ofSeconds(10)).until(() -> gatewayLogLines("\\[[-0-9a-f]+\\] opened " + Pattern.quote(METHOD) + " from \\S+ by anonymous, client " + clientId) == 2
-                && gatewayLogLines("\\[[-0-9a-f]+\\] closed 1000 after \\d+ ms: 1 inputs, 1 outputs, client " + clientId) == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gatewayLogLines("\\[[-0-9a-f]+\\] opened a session from \\S+ by anonymous, client " + clientId) == 2
+                && gatewayLogLines("\\[[-0-9a-f]+\\] session over after \\d+ ms: 1 calls, client " + clientId) == 1);
 
         chatPage.page.reload();
         assertThat(chatPage.state).hasAttribute("data-state", "connected");
@@ -429,18 +551,18 @@ class ChatPageIT {
         ChatPage chatPage = open("en-US");
         assertThat(chatPage.state).hasAttribute("data-state", "connected");
 
-        // 1,000 stream commands through the page's own socket (in its envelope), in batches: each ends with a marker
-        // whose answer comes after the batch's outputs, so what is in flight stays within the
-        // gateway's bounds (pending inputs, unwritten frames) and the test knows when all arrived.
+        // 1,000 stream commands through the page's own controls, as fast as a script can press
+        // them, in batches: each ends with a marker whose answer comes after the batch's outputs, so
+        // the test knows when all arrived. The library sends them within the gateway's credit.
         int batches = 10;
         int perBatch = 100;
         for (int batch = 0; batch < batches; batch++) {
             chatPage.page.evaluate("""
-                    ([command, count, marker]) => {
-                      const socket = window.sockets.at(-1);
-                      for (let i = 0; i < count; i++) socket.send(JSON.stringify({ message: { input: command } }));
-                      socket.send(JSON.stringify({ message: { input: marker } }));
-                    }""", List.of(STREAM, perBatch, "batch " + batch));
+                    ([count, marker]) => {
+                      for (let i = 0; i < count; i++) document.getElementById("cmd-stream").click();
+                      document.getElementById("input").value = marker;
+                      document.getElementById("composer").requestSubmit();
+                    }""", List.of(perBatch, "batch " + batch));
             assertThat(chatPage.lines("output").last()).hasText("服务端返回: batch " + batch,
                     new LocatorAssertions.HasTextOptions().setTimeout(60_000));
         }
@@ -448,7 +570,7 @@ class ChatPageIT {
         assertThat(chatPage.logNote).isVisible();
         assertThat(chatPage.logNote).containsText("1,000");
 
-        // The page shows an input as it sends it (method sockets do not echo): the round trip is its answer.
+        // The page shows an input as it sends it (a session does not echo): the round trip is its answer.
         long started = System.nanoTime();
         chatPage.type("still responsive");
         assertThat(chatPage.lines("input").last()).hasText("still responsive",
@@ -486,14 +608,28 @@ class ChatPageIT {
         assertThat(english.input).hasAccessibleName("Message");
     }
 
-    /** The URL of the page's socket: the method socket of {@link #METHOD}, with the page's client id. */
-    private static String methodSocket(String clientId) {
-        return pair.gateway().ws() + "/" + METHOD + "?client=" + clientId;
+    /** The URL of the page's socket: the gateway's sessions, with the page's client id. */
+    private static String sessionSocket(String clientId) {
+        return "ws://" + pair.gateway().uri().getAuthority() + "/session?client=" + clientId;
     }
 
-    /** Sockets of the page refused at the upgrade: closed 1006 without ever opening. */
-    private static int refusedSockets(ChatPage chatPage) {
-        return (Integer) chatPage.page.evaluate("window.sockets.filter((socket) => !socket.opened && socket.closeCode === 1006).length");
+    /** The requests and half-closes the page sent, each without its call id and number: {@code {"message":…}}, {@code {"end":true}}. */
+    private List<String> inputsSent() {
+        List<String> inputs = new ArrayList<>();
+        for (String text : sentFrames) {
+            JsonObject frame = JsonParser.parseString(text).getAsJsonObject();
+            if (frame.has("message") || frame.has("end")) {
+                frame.remove("call");
+                frame.remove("seq");
+                inputs.add(frame.toString());
+            }
+        }
+        return inputs;
+    }
+
+    /** How many calls the page has opened, as its sockets were asked to send the opens. */
+    private static int callsOpened(ChatPage chatPage) {
+        return (Integer) chatPage.page.evaluate("window.sent.filter((text) => JSON.parse(text).open).length");
     }
 
     /** How many of the gateway's log lines (of all gateways of this build) {@code pattern} is found in. */
@@ -534,6 +670,10 @@ class ChatPageIT {
     }
 
     private ChatPage open(BrowserContext in, String fragment) {
+        return open(in, pair.gateway().uri().toString(), fragment);
+    }
+
+    private ChatPage open(BrowserContext in, String address, String fragment) {
         Page page = in.newPage();
         page.onDialog(dialog -> {
             dialogs.add(dialog.message());
@@ -541,7 +681,7 @@ class ChatPageIT {
         });
         page.onPageError(pageErrors::add);
         page.onWebSocket(socket -> socket.onFrameSent(frame -> sentFrames.add(frame.text())));
-        page.navigate(pair.gateway().uri() + fragment);
+        page.navigate(address + fragment);
         ChatPage chatPage = new ChatPage(page);
         assertThat(chatPage.state).hasAttribute("data-state", "connected");
         return chatPage;

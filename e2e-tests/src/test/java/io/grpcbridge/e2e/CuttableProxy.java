@@ -3,11 +3,13 @@ package io.grpcbridge.e2e;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 
 /**
  * A TCP proxy on loopback to one port, whose network the test can take away: {@link #goOffline()}
@@ -17,11 +19,24 @@ import java.util.concurrent.ConcurrentHashMap;
 final class CuttableProxy implements AutoCloseable {
 
     private final ServerSocket server;
-    private final int targetPort;
+    private final IntSupplier targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean offline;
 
     CuttableProxy(int targetPort) throws IOException {
+        this(() -> targetPort);
+    }
+
+    /** A proxy to a port known only later (a server started after it): asked at each connection. */
+    static CuttableProxy to(IntSupplier targetPort) {
+        try {
+            return new CuttableProxy(targetPort);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private CuttableProxy(IntSupplier targetPort) throws IOException {
         this.targetPort = targetPort;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread accepting = new Thread(this::accept, "cuttable-proxy");
@@ -57,7 +72,7 @@ final class CuttableProxy implements AutoCloseable {
                     reset(client);
                     continue;
                 }
-                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort.getAsInt());
                 open.add(client);
                 open.add(upstream);
                 pipe(client, upstream);
