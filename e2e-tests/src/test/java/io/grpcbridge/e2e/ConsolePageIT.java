@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,13 +17,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,9 +51,11 @@ class ConsolePageIT {
     private static final List<String> METHODS = List.of("chat.Chat/BidStream", "showcase.Showcase/Converse",
             "showcase.Showcase/Count", "showcase.Showcase/Echo", "showcase.Showcase/Sum");
 
+    /** A network between one test's page and the gateway that the test can take away (an allowed origin of the gateway). */
+    private static final CuttableProxy network = cuttableNetwork();
     /** Authentication is off, as by default; a token the page sends still names the caller. */
     @RegisterExtension
-    static final Pair pair = Pair.perClassWithShowcase(TestTokens.verificationOptions().toArray(String[]::new));
+    static final Pair pair = Pair.perClassWithShowcase(gatewayOptions());
     @RegisterExtension
     static final Chromium chromium = Chromium.perClass();
 
@@ -58,6 +64,11 @@ class ConsolePageIT {
     private final List<String> requested = new CopyOnWriteArrayList<>();
     private final List<String> pageErrors = new CopyOnWriteArrayList<>();
     private final List<String> consoleErrors = new CopyOnWriteArrayList<>();
+
+    @AfterAll
+    static void closeTheNetwork() throws IOException {
+        network.close();
+    }
 
     @AfterEach
     void closeTheContext() {
@@ -378,6 +389,65 @@ class ConsolePageIT {
     }
 
     @Test
+    void aServerStreamKeepsGoingAcrossADroppedConnectionAndEachMessageArrivesOnceInOrder() {
+        int count = 600;
+        pair.showcase().service().setTickInterval(Duration.ofMillis(10));
+        // The page reaches the gateway through a network the test can take away: only a reset
+        // connection drops an open WebSocket (Playwright's offline mode leaves it alone).
+        try {
+            ConsolePage console = openAt(network.url() + "/", "", false);
+            console.choose("showcase.Showcase/Count");
+            console.openCall();
+            long ticksBefore = pair.showcase().service().ticksSent();
+            console.send("{\"count\": " + count + "}");
+            assertThat(console.entries("message").nth(49)).isAttached();
+
+            network.goOffline();
+            assertThat(console.sessionState).hasAttribute("data-state", "reconnecting");
+            assertThat(console.sessionState).hasText("Reconnecting…");
+            assertThat(console.sessionEntries("reconnecting").locator(".entry-label")).hasText("Connection lost · 1006");
+            // The first attempt to resume was refused too: the badge counts them.
+            assertThat(console.sessionDetail).containsText("attempt 2", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+            int shownBeforeTheCut = console.entries("message").count();
+            long sentByTheService = pair.showcase().service().ticksSent() - ticksBefore;
+            assertTrue(sentByTheService > shownBeforeTheCut,
+                    "the stream went on while the page was offline: " + sentByTheService + " ticks sent, " + shownBeforeTheCut + " shown");
+            assertThat(console.callState).hasAttribute("data-state", "open");
+
+            network.goOnline();
+            assertThat(console.sessionState).hasAttribute("data-state", "resumed",
+                    new LocatorAssertions.HasAttributeOptions().setTimeout(30_000));
+            assertThat(console.sessionState).hasText("Resumed");
+            assertThat(console.entries("status")).hasAttribute("data-code", "OK",
+                    new LocatorAssertions.HasAttributeOptions().setTimeout(60_000));
+
+            List<String> expected = new ArrayList<>(List.of("session", "call", "open", "sent", "headers"));
+            expected.addAll(Collections.nCopies(shownBeforeTheCut, "message"));
+            expected.addAll(List.of("session", "session"));
+            expected.addAll(Collections.nCopies(count - shownBeforeTheCut, "message"));
+            expected.add("status");
+            assertEquals(expected, console.kinds());
+            assertEquals(List.of("new", "reconnecting", "resumed"), console.transcript.locator("li[data-kind=session]")
+                    .evaluateAll("(entries) => entries.map((entry) => entry.dataset.event)"));
+            assertThat(console.sessionEntries("resumed")).containsText("Session 1 after ");
+            assertEquals(IntStream.range(0, count).mapToObj(String::valueOf).toList(), console.transcript
+                    .locator("li[data-kind=message] .entry-body")
+                    .evaluateAll("(bodies) => bodies.map((body) => JSON.parse(body.textContent).index)"),
+                    "every tick once, in order");
+            assertEquals(IntStream.rangeClosed(1, count).mapToObj(n -> "Message " + n).toList(),
+                    console.entries("message").locator(".entry-label").allTextContents());
+            assertThat(console.transcriptNote).isHidden();
+            System.out.printf("ConsolePageIT: cut after %d of %d messages, %d sent by the service while offline; resumed: %s%n",
+                    shownBeforeTheCut, count, sentByTheService - shownBeforeTheCut, console.sessionDetail.textContent());
+        } finally {
+            network.goOnline();
+            pair.showcase().service().setTickInterval(Duration.ZERO);
+        }
+        // Chromium reports each refused attempt to resume on the console; no other error may be there.
+        consoleErrors.removeIf(error -> error.startsWith("WebSocket connection to 'ws://127.0.0.1:") && error.contains("/session?"));
+    }
+
+    @Test
     void everyControlIsLabelledAndTheWholeCallCanBeDrivenFromTheKeyboard() {
         ConsolePage console = open();
         assertThat(console.transcript).hasAttribute("role", "log");
@@ -540,8 +610,15 @@ class ConsolePageIT {
         return open(fragment, true);
     }
 
-    /** Opens the console; {@code watchSockets}: record the sockets it opens and the frames it sends. */
     private ConsolePage open(String fragment, boolean watchSockets) {
+        return openAt(pair.gateway().uri().toString(), fragment, watchSockets);
+    }
+
+    /**
+     * Opens the console of the gateway at {@code base}; {@code watchSockets}: record the sockets it
+     * opens and the frames it sends.
+     */
+    private ConsolePage openAt(String base, String fragment, boolean watchSockets) {
         context = newContext();
         Page page = context.newPage();
         page.onPageError(pageErrors::add);
@@ -556,7 +633,7 @@ class ConsolePageIT {
                 socket.onFrameSent(frame -> sentFrames.add(frame.text()));
             });
         }
-        page.navigate(pair.gateway().uri() + CONSOLE_PATH + fragment);
+        page.navigate(base + CONSOLE_PATH + fragment);
         ConsolePage console = new ConsolePage(page);
         assertThat(console.methods()).hasCount(METHODS.size());
         return console;
@@ -578,6 +655,22 @@ class ConsolePageIT {
     private List<String> sessionSockets() {
         String prefix = "ws://127.0.0.1:" + pair.gateway().port() + "/session?client=";
         return requested.stream().filter(url -> url.startsWith(prefix)).toList();
+    }
+
+    /** The gateway's own origins and the cuttable network's (the console there opens its session through it). */
+    private static String[] gatewayOptions() {
+        List<String> options = new ArrayList<>(TestTokens.verificationOptions());
+        options.add("-Dgateway.upgrade.allowed-origins=http://localhost:${quarkus.http.port},http://127.0.0.1:${quarkus.http.port},"
+                + network.url());
+        return options.toArray(String[]::new);
+    }
+
+    private static CuttableProxy cuttableNetwork() {
+        try {
+            return new CuttableProxy(() -> ConsolePageIT.pair.gateway().port());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static JsonObject json(String text) {

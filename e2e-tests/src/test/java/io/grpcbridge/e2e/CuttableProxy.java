@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 
 /**
  * A TCP proxy on loopback to one port, whose network the test can take away: {@link #goOffline()}
@@ -17,11 +18,16 @@ import java.util.concurrent.ConcurrentHashMap;
 final class CuttableProxy implements AutoCloseable {
 
     private final ServerSocket server;
-    private final int targetPort;
+    private final IntSupplier targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean offline;
 
     CuttableProxy(int targetPort) throws IOException {
+        this(() -> targetPort);
+    }
+
+    /** A proxy to a port known only later (asked at each connection): its own port may then be in the target's configuration. */
+    CuttableProxy(IntSupplier targetPort) throws IOException {
         this.targetPort = targetPort;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread accepting = new Thread(this::accept, "cuttable-proxy");
@@ -57,7 +63,7 @@ final class CuttableProxy implements AutoCloseable {
                     reset(client);
                     continue;
                 }
-                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort.getAsInt());
                 open.add(client);
                 open.add(upstream);
                 pipe(client, upstream);
