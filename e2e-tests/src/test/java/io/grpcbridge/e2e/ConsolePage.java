@@ -13,6 +13,8 @@ import com.microsoft.playwright.Page;
 final class ConsolePage {
 
     final Page page;
+    final Locator sessionState;
+    final Locator sessionDetail;
     final Locator callState;
     final Locator callDetail;
     final Locator methodsStatus;
@@ -34,6 +36,8 @@ final class ConsolePage {
 
     ConsolePage(Page page) {
         this.page = page;
+        sessionState = page.getByTestId("session-state");
+        sessionDetail = page.getByTestId("session-detail");
         callState = page.getByTestId("call-state");
         callDetail = page.getByTestId("call-detail");
         methodsStatus = page.getByTestId("methods-status");
@@ -69,7 +73,7 @@ final class ConsolePage {
         return methodList.getByTestId("service");
     }
 
-    /** The transcript's entries of one kind: call, open, sent, end, headers, message, error, status, close, local. */
+    /** The transcript's entries of one kind: session, call, open, sent, end, headers, message, error, status, local. */
     Locator entries(String kind) {
         return transcript.locator("li[data-kind=" + kind + "]");
     }
@@ -108,9 +112,14 @@ final class ConsolePage {
         send.click();
     }
 
-    /** Waits for the call to end with {@code code}, then for the close entry. */
+    /** The transcript's entries of what happened to the session: new, reconnecting, resumed, lost. */
+    Locator sessionEntries(String event) {
+        return transcript.locator("li[data-kind=session][data-event=" + event + "]");
+    }
+
+    /** Waits for the call to end with {@code code}: its status entry, and the call badge. */
     void awaitStatus(String code) {
         assertThat(entries("status")).hasAttribute("data-code", code);
-        assertThat(entries("close")).hasCount(1);
+        assertThat(callState).hasAttribute("data-state", "ended");
     }
 }

@@ -16,13 +16,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,9 +50,11 @@ class ConsolePageIT {
     private static final List<String> METHODS = List.of("chat.Chat/BidStream", "showcase.Showcase/Converse",
             "showcase.Showcase/Count", "showcase.Showcase/Echo", "showcase.Showcase/Sum");
 
+    /** A network between one test's page and the gateway that the test can take away (an allowed origin of the gateway). */
+    private static final CuttableProxy network = CuttableProxy.to(() -> ConsolePageIT.pair.gateway().port());
     /** Authentication is off, as by default; a token the page sends still names the caller. */
     @RegisterExtension
-    static final Pair pair = Pair.perClassWithShowcase(TestTokens.verificationOptions().toArray(String[]::new));
+    static final Pair pair = Pair.perClassWithShowcase(gatewayOptions());
     @RegisterExtension
     static final Chromium chromium = Chromium.perClass();
 
@@ -58,6 +63,11 @@ class ConsolePageIT {
     private final List<String> requested = new CopyOnWriteArrayList<>();
     private final List<String> pageErrors = new CopyOnWriteArrayList<>();
     private final List<String> consoleErrors = new CopyOnWriteArrayList<>();
+
+    @AfterAll
+    static void closeTheNetwork() throws IOException {
+        network.close();
+    }
 
     @AfterEach
     void closeTheContext() {
@@ -89,10 +99,13 @@ class ConsolePageIT {
         assertThat(console.open).isDisabled();
         assertThat(console.send).isDisabled();
         assertThat(console.callState).hasText("No call");
+        // The session opens with the first call, not with the page.
+        assertThat(console.sessionState).hasAttribute("data-state", "none");
+        assertThat(console.sessionState).hasText("No session");
     }
 
     @Test
-    void echoSendsTheEditedTemplateAndShowsTheHeadersTheEchoTheOkStatusAndClose1000() throws Exception {
+    void echoSendsTheEditedTemplateOnANewSessionAndShowsTheHeadersTheEchoAndTheOkStatus() throws Exception {
         ConsolePage console = open();
 
         console.choose("showcase.Showcase/Echo");
@@ -112,12 +125,19 @@ class ConsolePageIT {
         request.addProperty("int64Value", "9007199254740993");
         String edited = new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(request);
         console.openCall();
+        assertThat(console.sessionState).hasAttribute("data-state", "open");
+        assertThat(console.sessionState).hasText("Connected");
+        assertThat(console.sessionDetail).hasText("session 1");
         assertThat(console.method("showcase.Showcase/Echo")).isDisabled();
         assertThat(console.methodsLocked).isVisible();
         console.send(edited);
 
         console.awaitStatus("OK");
-        assertEquals(List.of("call", "open", "sent", "headers", "message", "status", "close"), console.kinds());
+        assertEquals(List.of("session", "call", "open", "sent", "headers", "message", "status"), console.kinds());
+        assertThat(console.sessionEntries("new").locator(".entry-label")).hasText("Session 1");
+        assertThat(console.sessionEntries("new"))
+                .containsText("ws://127.0.0.1:" + pair.gateway().port() + "/session?client=");
+        assertThat(console.entries("call")).containsText("unary · call 1 of session 1");
         assertEquals("hello from the console", console.json("sent", 0).get("stringValue").getAsString());
         assertEquals("unary", console.json("headers", 0).get("x-showcase-kind").getAsString());
         JsonObject echoed = console.json("message", 0);
@@ -127,20 +147,21 @@ class ConsolePageIT {
         assertThat(console.entries("status").locator(".entry-label")).hasText("Status · OK");
         assertThat(console.bodies("status")).containsText("x-showcase-trailer");
         assertThat(console.bodies("status")).containsText("done");
-        assertThat(console.entries("close")).hasAttribute("data-code", "1000");
-        assertThat(console.entries("close").locator(".entry-label")).hasText("Closed · 1000");
-        assertThat(console.bodies("close")).containsText("call ended: OK");
         assertThat(console.callState).hasAttribute("data-state", "ended");
-        assertThat(console.callDetail).hasText("OK · close 1000");
+        assertThat(console.callDetail).hasText("OK");
+        // The call is over, its session is not.
+        assertThat(console.sessionState).hasAttribute("data-state", "open");
         assertThat(console.send).isDisabled();
         assertThat(console.cancel).isDisabled();
         assertThat(console.open).isEnabled();
         assertThat(console.method("showcase.Showcase/Converse")).isEnabled();
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> !sentFrames.isEmpty());
-        assertEquals(1, sentFrames.size(), "one frame: " + sentFrames);
-        JsonObject frame = JsonParser.parseString(sentFrames.get(0)).getAsJsonObject();
-        assertEquals(List.of("message"), List.copyOf(frame.keySet()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> framesSent("message").size() == 1);
+        assertEquals(json("{\"call\":1,\"open\":\"showcase.Showcase/Echo\",\"credit\":32}"), json(sentFrames.get(0)),
+                "the session's first frame opens the call");
+        JsonObject frame = framesSent("message").get(0);
+        assertEquals(List.of("call", "seq", "message"), List.copyOf(frame.keySet()));
+        assertEquals(1, frame.get("seq").getAsInt());
         assertEquals(request, frame.getAsJsonObject("message"));
     }
 
@@ -168,18 +189,20 @@ class ConsolePageIT {
         console.endInput.click();
 
         console.awaitStatus("OK");
-        assertThat(console.entries("close")).hasAttribute("data-code", "1000");
         List<String> kinds = new ArrayList<>(console.kinds());
         int headers = kinds.indexOf("headers");
         assertTrue(headers >= 0 && headers < kinds.indexOf("message"), "headers before the first message: " + kinds);
         kinds.remove("headers");
-        assertEquals(List.of("call", "open", "sent", "message", "sent", "message", "sent", "message", "end", "status", "close"), kinds);
+        assertEquals(List.of("session", "call", "open", "sent", "message", "sent", "message", "sent", "message", "end", "status"), kinds);
         assertThat(console.entries("end")).containsText("{\"end\": true}");
         assertThat(console.send).isDisabled();
         assertThat(console.endInput).isDisabled();
         assertThat(console.open).isEnabled();
-        await().atMost(Duration.ofSeconds(5)).until(() -> sentFrames.size() == 4);
-        assertEquals("{\"end\":true}", sentFrames.get(3));
+        await().atMost(Duration.ofSeconds(5)).until(() -> framesSent("end").size() == 1);
+        // Every frame about the call (the acknowledgements left out): open, three lines, end, numbered in order.
+        assertEquals(List.of("open", "1", "2", "3", "4"), framesSent(null).stream()
+                .map(frame -> frame.has("open") ? "open" : frame.get("seq").getAsString()).toList());
+        assertEquals(json("{\"call\":1,\"seq\":4,\"end\":true}"), framesSent("end").get(0));
         console.page.mouse().move(0, 0);
         console.page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "console.png")));
     }
@@ -201,7 +224,7 @@ class ConsolePageIT {
         }
         assertThat(console.entries("message").locator(".entry-label")).hasText(new String[] {"Message 1", "Message 2", "Message 3"});
         List<String> kinds = console.kinds();
-        assertEquals(List.of("call", "open", "sent", "headers", "message", "message", "message", "status", "close"), kinds);
+        assertEquals(List.of("session", "call", "open", "sent", "headers", "message", "message", "message", "status"), kinds);
         assertThat(console.transcriptNote).isHidden();
     }
 
@@ -256,8 +279,8 @@ class ConsolePageIT {
         console.send.click();
         assertThat(console.bodies("message")).hasCount(1);
         assertEquals("FIXED", console.json("message", 0).get("text").getAsString());
-        await().atMost(Duration.ofSeconds(5)).until(() -> !sentFrames.isEmpty());
-        assertEquals(List.of("{\"message\":{\"text\":\"fixed\"}}"), sentFrames);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !framesSent("message").isEmpty());
+        assertEquals(List.of(json("{\"call\":1,\"seq\":1,\"message\":{\"text\":\"fixed\"}}")), framesSent("message"));
         console.cancel.click();
         console.awaitStatus("CANCELLED");
     }
@@ -272,6 +295,7 @@ class ConsolePageIT {
 
         assertThat(console.entries("error")).hasCount(1);
         assertThat(console.entries("error").locator(".entry-label")).hasText("Error frame · INVALID_ARGUMENT");
+        assertThat(console.entries("error")).hasAttribute("data-call", "1");
         assertThat(console.bodies("error")).containsText("nope");
         assertThat(console.callState).hasAttribute("data-state", "open");
         assertThat(console.send).isEnabled();
@@ -302,14 +326,15 @@ class ConsolePageIT {
         assertThat(console.entries("status")).hasAttribute("data-outcome", "failed");
         assertThat(console.bodies("status")).containsText("asked to fail");
         assertThat(console.bodies("status")).containsText("failed"); // the x-showcase-trailer
-        assertThat(console.entries("close")).hasAttribute("data-code", "1000");
         assertThat(console.entries("message")).hasCount(0);
-        assertEquals(List.of("call", "open", "sent", "error", "sent", "status", "close"),
+        // A failed call ends the call, not the session.
+        assertThat(console.sessionState).hasAttribute("data-state", "open");
+        assertEquals(List.of("session", "call", "open", "sent", "error", "sent", "status"),
                 console.kinds().stream().filter(kind -> !kind.equals("headers")).toList());
     }
 
     @Test
-    void cancelEndsAnOpenCallAsCancelledAndAnotherCallCanBeOpened() {
+    void cancelEndsAnOpenCallAsCancelledAndAnotherCallGoesOnTheSameSession() {
         ConsolePage console = open();
         console.choose("showcase.Showcase/Converse");
         console.openCall();
@@ -320,9 +345,9 @@ class ConsolePageIT {
 
         console.awaitStatus("CANCELLED");
         assertThat(console.entries("status")).hasAttribute("data-outcome", "cancelled");
-        assertThat(console.entries("close")).hasAttribute("data-code", "1000");
         assertThat(console.callState).hasAttribute("data-state", "ended");
         assertThat(console.send).isDisabled();
+        assertEquals(List.of(json("{\"call\":1,\"seq\":2,\"cancel\":true}")), framesSent("cancel"));
 
         // A new call of another method, its entries after the first call's.
         console.choose("showcase.Showcase/Count");
@@ -332,6 +357,9 @@ class ConsolePageIT {
         assertThat(console.entries("status").nth(1)).hasAttribute("data-code", "OK");
         assertThat(console.transcript.locator("li[data-call='2']").first()).containsText("Call 2 · showcase.Showcase/Count");
         assertThat(console.transcript.locator("li[data-call='2'][data-kind=message]")).hasCount(1);
+        assertThat(console.entries("call").nth(1)).containsText("server streaming · call 2 of session 1");
+        assertThat(console.entries("session")).hasCount(1);
+        assertEquals(1, sessionSockets().size(), "one WebSocket for both calls: " + requested);
     }
 
     @Test
@@ -345,19 +373,77 @@ class ConsolePageIT {
 
         assertThat(console.entries("status")).hasAttribute("data-code", "OK",
                 new LocatorAssertions.HasAttributeOptions().setTimeout(180_000));
-        assertThat(console.entries("close")).hasCount(1);
         long millis = (System.nanoTime() - started) / 1_000_000;
         assertThat(console.transcript.locator("li")).hasCount(1000);
         assertThat(console.transcriptNote).isVisible();
-        // call, open, sent, headers, 100,000 messages, status, close
+        // session, call, open, sent, headers, 100,000 messages, status
         assertThat(console.transcriptNote).hasText("Showing the last 1,000 of 100,006 entries: older ones were dropped.");
         assertThat(console.entries("message").last().locator(".entry-label")).hasText("Message 100,000");
-        assertEquals("99999", console.json("message", 997).get("index").getAsString());
+        assertEquals("99999", console.json("message", 998).get("index").getAsString());
         System.out.printf("ConsolePageIT: 100,000 messages of a server stream shown (bounded) in %d ms%n", millis);
 
         // The page still answers at once.
         console.choose("showcase.Showcase/Echo");
         assertThat(console.editor).hasValue(Pattern.compile("int32Value"), new LocatorAssertions.HasValueOptions().setTimeout(1_000));
+    }
+
+    @Test
+    void aServerStreamKeepsGoingAcrossADroppedConnectionAndEachMessageArrivesOnceInOrder() {
+        int count = 600;
+        pair.showcase().service().setTickInterval(Duration.ofMillis(10));
+        // The page reaches the gateway through a network the test can take away: only a reset
+        // connection drops an open WebSocket (Playwright's offline mode leaves it alone).
+        try {
+            ConsolePage console = openAt(network.url() + "/", "", false);
+            console.choose("showcase.Showcase/Count");
+            console.openCall();
+            long ticksBefore = pair.showcase().service().ticksSent();
+            console.send("{\"count\": " + count + "}");
+            assertThat(console.entries("message").nth(49)).isAttached();
+
+            network.goOffline();
+            assertThat(console.sessionState).hasAttribute("data-state", "reconnecting");
+            assertThat(console.sessionState).hasText("Reconnecting…");
+            assertThat(console.sessionEntries("reconnecting").locator(".entry-label")).hasText("Connection lost · 1006");
+            // The first attempt to resume was refused too: the badge counts them.
+            assertThat(console.sessionDetail).containsText("attempt 2", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+            int shownBeforeTheCut = console.entries("message").count();
+            long sentByTheService = pair.showcase().service().ticksSent() - ticksBefore;
+            assertTrue(sentByTheService > shownBeforeTheCut,
+                    "the stream went on while the page was offline: " + sentByTheService + " ticks sent, " + shownBeforeTheCut + " shown");
+            assertThat(console.callState).hasAttribute("data-state", "open");
+
+            network.goOnline();
+            assertThat(console.sessionState).hasAttribute("data-state", "resumed",
+                    new LocatorAssertions.HasAttributeOptions().setTimeout(30_000));
+            assertThat(console.sessionState).hasText("Resumed");
+            assertThat(console.entries("status")).hasAttribute("data-code", "OK",
+                    new LocatorAssertions.HasAttributeOptions().setTimeout(60_000));
+
+            List<String> expected = new ArrayList<>(List.of("session", "call", "open", "sent", "headers"));
+            expected.addAll(Collections.nCopies(shownBeforeTheCut, "message"));
+            expected.addAll(List.of("session", "session"));
+            expected.addAll(Collections.nCopies(count - shownBeforeTheCut, "message"));
+            expected.add("status");
+            assertEquals(expected, console.kinds());
+            assertEquals(List.of("new", "reconnecting", "resumed"), console.transcript.locator("li[data-kind=session]")
+                    .evaluateAll("(entries) => entries.map((entry) => entry.dataset.event)"));
+            assertThat(console.sessionEntries("resumed")).containsText("Session 1 after ");
+            assertEquals(IntStream.range(0, count).mapToObj(String::valueOf).toList(), console.transcript
+                    .locator("li[data-kind=message] .entry-body")
+                    .evaluateAll("(bodies) => bodies.map((body) => JSON.parse(body.textContent).index)"),
+                    "every tick once, in order");
+            assertEquals(IntStream.rangeClosed(1, count).mapToObj(n -> "Message " + n).toList(),
+                    console.entries("message").locator(".entry-label").allTextContents());
+            assertThat(console.transcriptNote).isHidden();
+            System.out.printf("ConsolePageIT: cut after %d of %d messages, %d sent by the service while offline; resumed: %s%n",
+                    shownBeforeTheCut, count, sentByTheService - shownBeforeTheCut, console.sessionDetail.textContent());
+        } finally {
+            network.goOnline();
+            pair.showcase().service().setTickInterval(Duration.ZERO);
+        }
+        // Chromium reports each refused attempt to resume on the console; no other error may be there.
+        consoleErrors.removeIf(error -> error.startsWith("WebSocket connection to 'ws://127.0.0.1:") && error.contains("/session?"));
     }
 
     @Test
@@ -404,11 +490,12 @@ class ConsolePageIT {
         for (String url : requested) {
             assertTrue(url.startsWith(origin) || url.startsWith(wsOrigin) || url.startsWith("data:"), "requested " + url);
         }
-        for (String wanted : List.of(CONSOLE_PATH, "theme.css", "console/console.css", "console/console.js", "lib/grpc-ws-bridge.js",
-                "bridge/methods")) {
+        for (String wanted : List.of(CONSOLE_PATH, "theme.css", "console/console.css", "console/console.js", "lib/grpc-ws-session.js",
+                "lib/grpc-ws-bridge.js", "bridge/methods")) {
             assertTrue(requested.contains(origin + wanted), wanted + " among " + requested);
         }
-        assertTrue(requested.stream().anyMatch(url -> url.startsWith(wsOrigin + "ws/showcase.Showcase/Count?client=")), requested.toString());
+        assertEquals(1, sessionSockets().size(), requested.toString());
+        assertFalse(requested.stream().anyMatch(url -> url.startsWith(wsOrigin + "ws/")), "no method socket: " + requested);
         // The page's policy says the same to the browser.
         assertThat(console.page.locator("meta[http-equiv=Content-Security-Policy]"))
                 .hasAttribute("content", Pattern.compile("default-src 'self'"));
@@ -522,8 +609,15 @@ class ConsolePageIT {
         return open(fragment, true);
     }
 
-    /** Opens the console; {@code watchSockets}: record the sockets it opens and the frames it sends. */
     private ConsolePage open(String fragment, boolean watchSockets) {
+        return openAt(pair.gateway().uri().toString(), fragment, watchSockets);
+    }
+
+    /**
+     * Opens the console of the gateway at {@code base}; {@code watchSockets}: record the sockets it
+     * opens and the frames it sends.
+     */
+    private ConsolePage openAt(String base, String fragment, boolean watchSockets) {
         context = newContext();
         Page page = context.newPage();
         page.onPageError(pageErrors::add);
@@ -538,7 +632,7 @@ class ConsolePageIT {
                 socket.onFrameSent(frame -> sentFrames.add(frame.text()));
             });
         }
-        page.navigate(pair.gateway().uri() + CONSOLE_PATH + fragment);
+        page.navigate(base + CONSOLE_PATH + fragment);
         ConsolePage console = new ConsolePage(page);
         assertThat(console.methods()).hasCount(METHODS.size());
         return console;
@@ -548,6 +642,30 @@ class ConsolePageIT {
         BrowserContext created = chromium.newContext("en-US", 1280, 860);
         created.onRequest(request -> requested.add(request.url()));
         return created;
+    }
+
+    /** The frames the page sent that have {@code member} (null: all but acknowledgements), in order. */
+    private List<JsonObject> framesSent(String member) {
+        return sentFrames.stream().map(ConsolePageIT::json)
+                .filter(frame -> member == null ? !frame.has("ack") : frame.has(member)).toList();
+    }
+
+    /** The session sockets the page opened (each WebSocket is requested once). */
+    private List<String> sessionSockets() {
+        String prefix = "ws://127.0.0.1:" + pair.gateway().port() + "/session?client=";
+        return requested.stream().filter(url -> url.startsWith(prefix)).toList();
+    }
+
+    /** The gateway's own origins and the cuttable network's (the console there opens its session through it). */
+    private static String[] gatewayOptions() {
+        List<String> options = new ArrayList<>(TestTokens.verificationOptions());
+        options.add("-Dgateway.upgrade.allowed-origins=http://localhost:${quarkus.http.port},http://127.0.0.1:${quarkus.http.port},"
+                + network.url());
+        return options.toArray(String[]::new);
+    }
+
+    private static JsonObject json(String text) {
+        return JsonParser.parseString(text).getAsJsonObject();
     }
 
     /** One method as the gateway lists it at GET /bridge/methods. */

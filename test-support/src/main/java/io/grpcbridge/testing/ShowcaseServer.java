@@ -139,7 +139,7 @@ public final class ShowcaseServer implements AutoCloseable {
         @SuppressWarnings("deprecation") // ProtoReflectionService is v1alpha, which is the point.
         public ShowcaseServer start() throws IOException {
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-                Thread thread = new Thread(task, "showcase-sum-delay");
+                Thread thread = new Thread(task, "showcase-delays");
                 thread.setDaemon(true);
                 return thread;
             });

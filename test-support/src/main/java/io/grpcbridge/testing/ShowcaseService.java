@@ -22,7 +22,8 @@ import io.grpcbridge.showcase.Total;
 /**
  * The {@code showcase.Showcase} service (showcase.proto): one method of each kind, written against
  * grpc-java's own API so that each of its flow-control steps is explicit. Its counters and the
- * delay that makes {@code Sum} a slow consumer are what tests of a bridge's pacing look at.
+ * delay that makes {@code Sum} a slow consumer are what tests of a bridge's pacing look at; the
+ * interval between {@code Count}'s ticks makes a stream that lasts.
  * The call metadata it sends is {@link ShowcaseMetadata}'s.
  */
 public final class ShowcaseService implements BindableService, ShowcaseGrpc.AsyncService {
@@ -31,8 +32,9 @@ public final class ShowcaseService implements BindableService, ShowcaseGrpc.Asyn
     private final AtomicLong ticksSent = new AtomicLong();
     private final AtomicLong numbersReceived = new AtomicLong();
     private volatile Duration sumDelay = Duration.ZERO;
+    private volatile Duration tickInterval = Duration.ZERO;
 
-    /** @param scheduler where {@code Sum} waits its delay before asking for the next number */
+    /** @param scheduler where {@code Sum} waits its delay before asking for the next number, and {@code Count} its interval */
     public ShowcaseService(ScheduledExecutorService scheduler) {
         this.scheduler = scheduler;
     }
@@ -65,6 +67,14 @@ public final class ShowcaseService implements BindableService, ShowcaseGrpc.Asyn
         this.sumDelay = delayPerNumber;
     }
 
+    /** Makes the {@code Count} calls started from now on wait this long after each tick; zero by default. */
+    public void setTickInterval(Duration interval) {
+        if (interval.isNegative()) {
+            throw new IllegalArgumentException("negative interval " + interval);
+        }
+        this.tickInterval = interval;
+    }
+
     @Override
     public void echo(Everything request, StreamObserver<Everything> response) {
         if (request.getFailWith().isEmpty()) {
@@ -81,7 +91,7 @@ public final class ShowcaseService implements BindableService, ShowcaseGrpc.Asyn
             ticks.onError(Status.INVALID_ARGUMENT.withDescription("count and padding_bytes must not be negative")
                     .asRuntimeException());
         } else {
-            TickStream.start(request, (ServerCallStreamObserver<Tick>) ticks, ticksSent);
+            TickStream.start(request, (ServerCallStreamObserver<Tick>) ticks, ticksSent, scheduler, tickInterval);
         }
     }
 

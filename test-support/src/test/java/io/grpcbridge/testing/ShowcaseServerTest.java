@@ -114,6 +114,21 @@ class ShowcaseServerTest {
     }
 
     @Test
+    void countWaitsItsIntervalAfterEachTickButTheLast() {
+        server.service().setTickInterval(Duration.ofMillis(40));
+        try {
+            List<Tick> ticks = new ArrayList<>();
+            long started = System.nanoTime();
+            ShowcaseGrpc.newBlockingStub(channel).count(CountRequest.newBuilder().setCount(4).build()).forEachRemaining(ticks::add);
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(120));
+            assertThat(ticks).extracting(Tick::getIndex).containsExactly(0L, 1L, 2L, 3L);
+        } finally {
+            server.service().setTickInterval(Duration.ZERO);
+        }
+    }
+
+    @Test
     void sumAddsUpEveryNumberAndCountsThem() {
         long receivedBefore = server.service().numbersReceived();
 

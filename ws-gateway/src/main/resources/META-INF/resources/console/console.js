@@ -1,8 +1,9 @@
-// The console: any method the gateway bridges (GET /bridge/methods), called by hand through the
-// client library's method sockets (docs/protocol.md, "Method sockets"), with a transcript of every
-// frame sent and received.
+// The console: any method the gateway bridges (GET /bridge/methods), called by hand as calls of one
+// protocol v2 session (docs/protocol.md, "Protocol v2: sessions"), with a transcript of every frame
+// sent and received and of what happened to the session.
 
-import { openCall } from "../lib/grpc-ws-bridge.js";
+import { sessionUrl } from "../lib/grpc-ws-bridge.js";
+import { SessionState, openSession } from "../lib/grpc-ws-session.js";
 
 /** The transcript keeps the newest entries only: a server stream of 100,000 messages must not exhaust the page. */
 const MAX_ENTRIES = 1000;
@@ -16,7 +17,7 @@ const FLUSH_COST_FACTOR = 4;
 const FLUSH_MAX_DELAY_MS = 1000;
 /** A body longer than this is cut in the transcript (the message itself is untouched). */
 const MAX_BODY_CHARS = 20000;
-/** gateway.socket.max-frame-bytes by default: a larger frame closes the socket 1009 (a local warning, not a block). */
+/** gateway.socket.max-frame-bytes by default: a larger frame closes the session 1009 (a local warning, not a block). */
 const DEFAULT_FRAME_LIMIT_BYTES = 64 * 1024;
 /** The chat page's key: a token handed to either page serves both, for this tab only. */
 const TOKEN_KEY = "chat.accessToken";
@@ -37,28 +38,57 @@ const KINDS = {
 };
 const UNKNOWN_KIND = { label: "unknown kind", streamingInput: true, hint: "" };
 
-/** What each close code means (docs/protocol.md#close-codes). */
+/** What a close of the session's socket means (docs/protocol.md, "Protocol v2" and "Close codes"). */
 const CLOSE_MEANINGS = {
-  1000: "the call ended: its status says how",
   1001: "the gateway is shutting down",
-  1006: "no close frame: the socket was refused (unknown method, token, origin, unavailable) or lost",
-  1008: "a gateway bound was passed, the input rate, or the token expired",
+  1006: "no close frame: the connection dropped, or the gateway refused the socket (token, origin, unavailable)",
+  1008: "a gateway bound or the protocol was broken, or the token expired",
   1009: "a frame was too large",
-  1011: "the call or the gateway failed",
-  1013: "the service is unavailable: try again later",
+  1011: "the gateway failed",
+  4000: "another socket took the session over",
+  4404: "the gateway has no such session any more: its resume window passed",
 };
 
-const STATE_TEXT = {
+/** Where the call in progress is (the call badge shows "idle" when there is none). */
+const CallPhase = Object.freeze({
+  OPENING: "opening",
+  OPEN: "open",
+  HALF_CLOSED: "half-closed",
+  ENDED: "ended",
+});
+
+const CALL_TEXT = {
   idle: "No call",
-  connecting: "Connecting",
+  opening: "Opening",
   open: "Open",
   "half-closed": "Input ended",
   ended: "Ended",
 };
 
+/** What the session badge shows: the library's states, OPEN after a resume told apart ("none" before the first call: index.html). */
+const SessionView = Object.freeze({
+  CONNECTING: "connecting",
+  OPEN: "open",
+  RECONNECTING: "reconnecting",
+  RESUMED: "resumed",
+  LOST: "lost",
+  CLOSED: "closed",
+});
+
+const SESSION_TEXT = {
+  connecting: "Connecting",
+  open: "Connected",
+  reconnecting: "Reconnecting…",
+  resumed: "Resumed",
+  lost: "Lost",
+  closed: "Closed",
+};
+
 const $ = (id) => document.getElementById(id);
 const ui = {
   clientId: $("client-id"),
+  sessionState: $("session-state"),
+  sessionDetail: $("session-detail"),
   state: $("call-state"),
   detail: $("call-detail"),
   methodsStatus: $("methods-status"),
@@ -89,7 +119,7 @@ const ui = {
 /** Where the gateway is: this page is <gateway>/console/, so a gateway under a path prefix works too. */
 const gatewayBase = new URL("../", location.href);
 const numbers = new Intl.NumberFormat("en");
-// This page load's name in the gateway's logs, sent with every call it opens (docs/protocol.md#opening-a-socket).
+// This page load's name in the gateway's logs, sent with every session it opens (docs/protocol.md#opening-a-socket).
 const clientId = Array.from(crypto.getRandomValues(new Uint8Array(4)), (byte) => byte.toString(16).padStart(2, "0")).join("");
 
 let methods = [];
@@ -97,6 +127,9 @@ let selected = null;
 const methodButtons = new Map();
 /** Per method, the editor's text as the person left it. */
 const drafts = new Map();
+/** The session calls go on (see sessionForCall), or null before the first call. */
+let session = null;
+let sessionCount = 0;
 /** The call in progress (one at a time), or null. */
 let current = null;
 let callCount = 0;
@@ -271,6 +304,85 @@ function template(method) {
   return JSON.stringify(method.requestTemplate ?? {}, null, 2);
 }
 
+// ---- the session
+
+/**
+ * The session the next call goes on: the current one, or a new one before the first call and after
+ * a loss. Opened with the first call rather than at load, so that a console left on its method list
+ * holds nothing on the gateway.
+ */
+function sessionForCall() {
+  if (session === null || session.view === SessionView.LOST || session.view === SessionView.CLOSED) {
+    session = startSession();
+    showSession(session);
+  }
+  return session;
+}
+
+function startSession() {
+  const options = { baseUrl: gatewayBase.href, client: clientId, token: token() };
+  const number = ++sessionCount;
+  const started = { number, handle: null, view: SessionView.CONNECTING, detail: `session ${number}`, attempts: 0 };
+  started.handle = openSession({
+    ...options,
+    onStateChange: (state, detail) => sessionChanged(started, state, detail),
+    // One call at a time: a call's error frame is the current call's; null is the session's own.
+    onError: (error, call) => errorFrame(call === null ? null : current, error),
+  });
+  addEntry(null, "session", `Session ${started.number}`, `This call and the next ones, on one WebSocket: ${sessionUrl(options)}`, {
+    event: "new",
+  });
+  return started;
+}
+
+function sessionChanged(changed, state, detail) {
+  if (state === SessionState.RECONNECTING) {
+    reconnecting(changed, detail);
+  } else if (state === SessionState.OPEN && detail === "resumed") {
+    resumed(changed);
+  } else if (state === SessionState.LOST) {
+    lost(changed, detail);
+  } else {
+    changed.view = state === SessionState.OPEN ? SessionView.OPEN : SessionView.CLOSED;
+  }
+  showSession(changed);
+}
+
+/** The socket dropped: one entry when it happens, then the badge counts the attempts to resume. */
+function reconnecting(changed, { closeCode, delayMs }) {
+  if (changed.view !== SessionView.RECONNECTING) {
+    changed.attempts = 0;
+    addEntry(null, "session", `Connection lost · ${closeCode}`,
+      `${closeMeaning(closeCode)}\nResuming session ${changed.number}: the gateway keeps its calls going meanwhile.`,
+      { event: "reconnecting", code: String(closeCode) });
+  }
+  changed.attempts++;
+  changed.view = SessionView.RECONNECTING;
+  changed.detail = `close ${closeCode} · attempt ${changed.attempts} in ${(delayMs / 1000).toFixed(1)} s`;
+}
+
+function resumed(changed) {
+  const attempts = `${changed.attempts} ${changed.attempts === 1 ? "attempt" : "attempts"}`;
+  addEntry(null, "session", "Resumed", `Session ${changed.number} after ${attempts}: its calls go on, nothing lost or repeated.`, {
+    event: "resumed",
+  });
+  changed.view = SessionView.RESUMED;
+  changed.detail = `session ${changed.number} · after ${attempts}`;
+}
+
+/** The session is over, and its calls with it (each gets its status); the next call opens a new one. */
+function lost(changed, { closeCode, closeReason }) {
+  addEntry(null, "session", `Session ${changed.number} lost · ${closeCode}`,
+    `${closeReason ? `reason: ${closeReason}\n` : ""}${closeMeaning(closeCode)}\nThe next call opens a new session.`,
+    { event: "lost", code: String(closeCode) });
+  changed.view = SessionView.LOST;
+  changed.detail = `close ${closeCode} · the next call opens a new session`;
+}
+
+function closeMeaning(code) {
+  return CLOSE_MEANINGS[code] ?? "a close code the protocol does not list";
+}
+
 // ---- the call
 
 function openSelected() {
@@ -278,58 +390,34 @@ function openSelected() {
     return;
   }
   const method = selected;
-  const state = {
-    id: callCount + 1,
-    method,
-    call: null,
-    opened: false,
-    finished: false,
-    halfClosed: false,
-    singleSent: false,
-    sent: 0,
-    received: 0,
-  };
-  let call;
-  try {
-    call = openCall(method.name, {
-      baseUrl: gatewayBase.href,
-      client: clientId,
-      token: token(),
-      onError: (error) => errorFrame(state, error),
-    });
-  } catch (error) {
-    addEntry(0, "local", "Not opened", error.message);
-    return;
-  }
-  callCount = state.id;
-  state.call = call;
+  const onSession = sessionForCall();
+  const call = onSession.handle.openCall(method.name);
+  const state = { id: ++callCount, method, call, phase: CallPhase.OPENING, singleSent: false, sent: 0, received: 0 };
   current = state;
-  addEntry(state.id, "call", `Call ${state.id} · ${method.name}`, `${kindOf(method).label} · ${call.url}`);
-  showState("connecting", method.name);
+  addEntry(state.id, "call", `Call ${state.id} · ${method.name}`, `${kindOf(method).label} · call ${call.id} of session ${onSession.number}`);
+  showState(CallPhase.OPENING, method.name);
 
   call.opened.then(
     () => {
-      state.opened = true;
-      addEntry(state.id, "open", "Open", "The socket is open: the gateway started the call.");
-      if (!state.finished) {
-        showState(state.halfClosed ? "half-closed" : "open", method.name);
-      }
+      state.phase = CallPhase.OPEN;
+      addEntry(state.id, "open", "Open", "The gateway started the call.");
+      showState(CallPhase.OPEN, method.name);
       updateControls();
     },
     () => {
-      // Told by the status below: a refused handshake is a close 1006 without open to a browser.
+      // Told by the status: a call the gateway refuses gets its status at once.
     },
   );
   call.headers.then((headers) => {
-    if (state.opened) {
+    if (state.phase !== CallPhase.OPENING) {
       addEntry(state.id, "headers", "Headers", Object.keys(headers).length ? headers : "(none)");
     }
   });
   readResponses(state);
-  call.status.then((status) => ended(state, status));
   updateControls();
 }
 
+/** Each response as the call gives it, then the status: always the call's last entry. */
 async function readResponses(state) {
   try {
     for await (const message of state.call) {
@@ -339,35 +427,28 @@ async function readResponses(state) {
   } catch {
     // A status other than OK: the status entry tells it.
   }
-  // The status frame came (or the socket closed): no more input.
-  state.finished = true;
-  updateControls();
+  ended(state, await state.call.status);
 }
 
+/** An error frame: of `state`'s call, or of the session when `state` is null. */
 function errorFrame(state, error) {
-  addEntry(state.id, "error", `Error frame · ${error.code}`, error.message || "(no message)");
+  addEntry(state?.id ?? null, "error", `Error frame · ${error.code}`, error.message || "(no message)");
   // The one request of a unary or server-streaming call was not taken: the gateway waits for another.
-  if (!kindOf(state.method).streamingInput) {
+  if (state !== null && !kindOf(state.method).streamingInput) {
     state.singleSent = false;
   }
   updateControls();
 }
 
 function ended(state, status) {
-  state.finished = true;
+  state.phase = CallPhase.ENDED;
   const ok = status.code === "OK";
   const body = `message: ${status.message || "(none)"}\ntrailers: ${
     Object.keys(status.trailers ?? {}).length ? JSON.stringify(status.trailers, null, 2) : "(none)"
   }`;
   addEntry(state.id, "status", `Status · ${status.code}`, body, { code: status.code, outcome: ok ? "ok" : status.code === "CANCELLED" ? "cancelled" : "failed" });
-  const meaning = CLOSE_MEANINGS[status.closeCode] ?? "a close code protocol v1 does not list";
-  addEntry(state.id, "close", `Closed · ${status.closeCode}`, `${status.closeReason ? `reason: ${status.closeReason}\n` : ""}${meaning}`, {
-    code: String(status.closeCode),
-  });
-  if (current === state) {
-    current = null;
-  }
-  showState("ended", `${status.code} · close ${status.closeCode}`, status.message);
+  current = null;
+  showState(CallPhase.ENDED, status.code, status.message);
   updateControls();
 }
 
@@ -392,13 +473,7 @@ function parseEditor() {
 }
 
 function canSend() {
-  return (
-    current !== null &&
-    current.opened &&
-    !current.finished &&
-    !current.halfClosed &&
-    (kindOf(current.method).streamingInput || !current.singleSent)
-  );
+  return current?.phase === CallPhase.OPEN && (kindOf(current.method).streamingInput || !current.singleSent);
 }
 
 function sendFromEditor() {
@@ -416,7 +491,7 @@ function sendFromEditor() {
   const bytes = new TextEncoder().encode(JSON.stringify({ message })).length;
   if (bytes > DEFAULT_FRAME_LIMIT_BYTES) {
     addEntry(state.id, "local", "Large frame", `This frame is ${numbers.format(bytes)} bytes; a gateway with the default limit ` +
-      `(${numbers.format(DEFAULT_FRAME_LIMIT_BYTES)} bytes) closes the socket 1009.`);
+      `(${numbers.format(DEFAULT_FRAME_LIMIT_BYTES)} bytes) closes the session 1009, ending its calls.`);
   }
   state.sent++;
   if (!kindOf(state.method).streamingInput) {
@@ -429,30 +504,37 @@ function sendFromEditor() {
 
 function endInput() {
   const state = current;
-  if (state === null || !state.opened || state.finished || state.halfClosed || !kindOf(state.method).streamingInput) {
+  if (state?.phase !== CallPhase.OPEN || !kindOf(state.method).streamingInput) {
     return;
   }
-  state.halfClosed = true;
+  state.phase = CallPhase.HALF_CLOSED;
   addEntry(state.id, "end", "Sent · end of input", '{"end": true}');
   state.call.end();
-  showState("half-closed", state.method.name);
+  showState(CallPhase.HALF_CLOSED, state.method.name);
   updateControls();
 }
 
 function cancelCall() {
-  if (current === null || current.finished) {
-    return;
-  }
-  current.call.cancel("cancelled from the console");
+  current?.call.cancel();
 }
 
 // ---- what the page shows
 
-function showState(state, detail = "", hint = "") {
-  ui.state.dataset.state = state;
-  ui.state.textContent = STATE_TEXT[state];
+function showState(phase, detail = "", hint = "") {
+  ui.state.dataset.state = phase;
+  ui.state.textContent = CALL_TEXT[phase];
   ui.detail.textContent = detail;
   ui.detail.title = hint ? `${detail} (${hint})` : detail;
+}
+
+/** The session's badge, while `shown` is the page's session (a lost one's successor takes it over). */
+function showSession(shown) {
+  if (shown !== session) {
+    return;
+  }
+  ui.sessionState.dataset.state = shown.view;
+  ui.sessionState.textContent = SESSION_TEXT[shown.view];
+  ui.sessionDetail.textContent = shown.detail;
 }
 
 function showEditorError(text, position) {
@@ -476,12 +558,11 @@ function updateControls() {
   const live = current !== null;
   const method = current?.method ?? selected;
   const streamingInput = kindOf(method).streamingInput;
-  const usable = live && current.opened && !current.finished;
   ui.open.disabled = selected === null || live;
   ui.send.disabled = !canSend();
   ui.endInput.hidden = method !== null && !streamingInput;
-  ui.endInput.disabled = !(usable && !current.halfClosed && streamingInput);
-  ui.cancel.disabled = !(live && !current.finished);
+  ui.endInput.disabled = !(current?.phase === CallPhase.OPEN && streamingInput);
+  ui.cancel.disabled = !live;
   ui.reset.disabled = selected === null;
   for (const button of methodButtons.values()) {
     button.disabled = live;
@@ -550,11 +631,14 @@ function flush() {
   flushCost = flushedAt - started;
 }
 
+/** One entry; `callId` null: the session's, not a call's. */
 function render({ callId, kind, label, body, data, at }) {
   const item = document.createElement("li");
   item.className = `entry entry-${kind}`;
   item.dataset.kind = kind;
-  item.dataset.call = String(callId);
+  if (callId !== null) {
+    item.dataset.call = String(callId);
+  }
   for (const [key, value] of Object.entries(data)) {
     item.dataset[key] = value;
   }
@@ -622,6 +706,7 @@ ui.reset.addEventListener("click", () => {
 });
 ui.clear.addEventListener("click", clearTranscript);
 ui.methodsRetry.addEventListener("click", loadMethods);
-window.addEventListener("pagehide", () => current?.call.cancel("the page was left"));
+// Closing the session cancels its calls at once, rather than when its resume window ends.
+window.addEventListener("pagehide", () => session?.handle.close());
 updateControls();
 loadMethods();
