@@ -40,9 +40,9 @@ record Options(
 
     static final String USAGE = """
             usage: java -jar bench.jar <mode> [--url ws://127.0.0.1:8080/ws] [options] [--json FILE] [--pids 123,456]
-              latency     -c 1  -w 2s -d 10s               strict ping-pong on each connection
+              latency     -c 1  -w 2s -d 10s [--session]   strict ping-pong on each connection
               throughput  -c 50 -k 8 -w 2s -d 10s [--stream] closed loop, k requests in flight per connection
-                          [--session [--calls 1]]         ... or per call of a session's m calls
+                          [--session [--calls 1]]          (with --session: on each of its calls)
               churn       -n 2000 -c 20 --close normal|abrupt|both [--close-wait 1s]
               idle        -n 1000 --rate 500 --hold 10s [--settle 2s]
               chart       --out FILE.png [--title T] [--label L] result.json [[--label L] result.json]...
