@@ -21,8 +21,8 @@ final class SessionProtocol {
     /** One frame from the gateway. */
     sealed interface Frame {}
 
-    /** The session's first frame: {@code {"session":{..,"requestCredit":n}}}. */
-    record Opened(int requestCredit) implements Frame {}
+    /** The session's first frame, {@code {"session":{..}}}: its token and bounds, which the tool does not need. */
+    record Opened() implements Frame {}
 
     /** {@code {"error":{"code":..,"message":..}}}: a frame of the client's that was not one of the protocol's. */
     record Error(String code, String message) implements Frame {}
@@ -128,7 +128,7 @@ final class SessionProtocol {
             return new Other(frame);
         }
         if (node.size() == 1 && node.path("session").isObject()) {
-            return new Opened(node.get("session").path("requestCredit").asInt(0));
+            return new Opened();
         }
         if (node.size() == 1 && node.path("error").path("code").isTextual()) {
             return new Error(node.get("error").get("code").textValue(), node.get("error").path("message").asText(""));

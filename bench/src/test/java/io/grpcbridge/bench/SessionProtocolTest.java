@@ -53,7 +53,7 @@ class SessionProtocolTest {
 
     @Test
     void theSessionsOwnFrames() {
-        assertEquals(new Opened(8), SessionProtocol.parse("{\"session\":{\"token\":\"t\",\"gateway\":\"g\",\"resumeWindowMs\":30000,"
+        assertEquals(new Opened(), SessionProtocol.parse("{\"session\":{\"token\":\"t\",\"gateway\":\"g\",\"resumeWindowMs\":30000,"
                 + "\"maxCalls\":100,\"requestCredit\":8}}"));
         assertEquals(new SessionProtocol.Error("INVALID_ARGUMENT", "bad"),
                 SessionProtocol.parse("{\"error\":{\"code\":\"INVALID_ARGUMENT\",\"message\":\"bad\"}}"));
