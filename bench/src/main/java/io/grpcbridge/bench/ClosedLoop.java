@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * c connections with k requests in flight each: every request that ends (answered, lost or
- * failed) is replaced at once by the next, on the same event loop. Latency mode is this with k = 1.
+ * c connections with k requests in flight each (on a session: on each of its calls): every request
+ * that ends (answered, lost or failed) is replaced at once by the next, on the same socket and call,
+ * on the same event loop. Latency mode is this with k = 1.
  */
 final class ClosedLoop {
 
@@ -18,7 +19,7 @@ final class ClosedLoop {
     private final Target target;
     private final int inFlight;
     private final boolean stream;
-    private final Recorder recorder = new Recorder();
+    private final Recorder recorder;
     private final LatencyHistogram connectLatency = new LatencyHistogram();
     private final AtomicInteger outstanding = new AtomicInteger();
     private volatile boolean stopping;
@@ -56,20 +57,23 @@ final class ClosedLoop {
         this.target = target;
         this.inFlight = inFlight;
         this.stream = stream;
+        this.recorder = new Recorder(options.session());
     }
 
     Result run() throws Exception {
         try (Connector connector = new Connector(target, options)) {
-            List<Session> sessions = open(connector);
-            if (sessions.isEmpty()) {
+            List<LoopSocket> sockets = open(connector);
+            if (sockets.isEmpty()) {
                 return new Result(recorder, connectLatency, options.connections(), 0, 0, 0, Map.of());
             }
             long tick = Math.max(20, Math.min(1000, options.reqTimeout().toMillis() / 4));
-            for (Session s : sessions) {
+            for (LoopSocket s : sockets) {
                 s.context().runOnContext(v -> {
                     connector.vertx().setPeriodic(tick, id -> s.expire());
-                    for (int i = 0; i < inFlight; i++) {
-                        send(s);
+                    for (int lane = 0; lane < s.lanes(); lane++) {
+                        for (int i = 0; i < inFlight; i++) {
+                            send(s, lane);
+                        }
                     }
                 });
             }
@@ -81,17 +85,21 @@ final class ClosedLoop {
             ProcessStats.Sample to = ProcessStats.sample(options.pids());
             stopping = true;
             drain();
-            int alive = (int) sessions.stream().filter(s -> !s.dropped()).count();
-            Session.closeAll(sessions);
+            int alive = (int) sockets.stream().filter(s -> !s.dropped()).count();
+            LoopSocket.closeAll(sockets);
             double window = (to.wallNanos() - from.wallNanos()) / 1e9;
-            return new Result(recorder, connectLatency, options.connections(), sessions.size(), alive, window,
+            return new Result(recorder, connectLatency, options.connections(), sockets.size(), alive, window,
                     ProcessStats.cpu(from, to));
         }
     }
 
-    private List<Session> open(Connector connector) throws InterruptedException {
-        List<Session> sessions = new ArrayList<>();
+    private List<LoopSocket> open(Connector connector) throws InterruptedException {
+        List<LoopSocket> sockets = new ArrayList<>();
         Protocol.Framing framing = Protocol.Framing.of(options.url().getRawPath());
+        long timeout = options.reqTimeout().toNanos();
+        // The browser library's 32, or twice the responses a call's requests in flight can have due:
+        // response credit never holds a call back.
+        int responseWindow = Math.max(SessionCall.DEFAULT_WINDOW, 2 * inFlight * (stream ? Protocol.STREAM_OUTPUTS : 1));
         CountDownLatch done = new CountDownLatch(options.connections());
         for (int i = 0; i < options.connections(); i++) {
             String prefix = "m-" + i + "-";
@@ -99,17 +107,18 @@ final class ClosedLoop {
             connector.connect().onComplete(ar -> {
                 if (ar.succeeded()) {
                     connectLatency.record(System.nanoTime() - start);
-                    long timeout = options.reqTimeout().toNanos();
-                    Ledger ledger = stream ? new StreamLedger(framing, recorder, timeout) : new UniqueTextLedger(framing, prefix, recorder, timeout);
-                    Session s = new Session(connector.vertx(), ar.result(), ledger, recorder);
-                    s.onEnded(n -> {
+                    LoopSocket s = options.session()
+                            ? new SessionSocket(connector.vertx(), ar.result(), options.calls(),
+                                    call -> ledger(framing, prefix + call + "-", timeout), responseWindow, recorder)
+                            : new Session(connector.vertx(), ar.result(), ledger(framing, prefix, timeout), recorder);
+                    s.onEnded((lane, n) -> {
                         outstanding.addAndGet(-n);
                         for (int j = 0; j < n; j++) {
-                            send(s);
+                            send(s, lane);
                         }
                     });
-                    synchronized (sessions) {
-                        sessions.add(s);
+                    synchronized (sockets) {
+                        sockets.add(s);
                     }
                 } else {
                     recorder.failure("connect: " + Connector.describe(ar.cause()));
@@ -118,15 +127,20 @@ final class ClosedLoop {
             });
         }
         done.await(options.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-        synchronized (sessions) {
-            return new ArrayList<>(sessions);
+        synchronized (sockets) {
+            return new ArrayList<>(sockets);
         }
     }
 
-    private void send(Session s) {
-        if (!stopping && !s.dropped()) {
+    /** A socket's ledger, or a session call's: outputs {@code 服务端返回: <prefix><seq>}, or streams. */
+    private Ledger ledger(Protocol.Framing framing, String prefix, long timeout) {
+        return stream ? new StreamLedger(framing, recorder, timeout) : new UniqueTextLedger(framing, prefix, recorder, timeout);
+    }
+
+    private void send(LoopSocket s, int lane) {
+        if (!stopping && s.sends(lane)) {
             outstanding.incrementAndGet();
-            s.send();
+            s.send(lane);
         }
     }
 

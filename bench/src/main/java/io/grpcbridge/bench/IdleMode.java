@@ -40,7 +40,7 @@ final class IdleMode implements LoadMode {
             rss.forEach((pid, m) -> m.put("end_of_hold_kib", ProcessStats.rssKib(pid)));
             long dropped = sessions.stream().filter(Session::dropped).count();
             long answered = answer(o, sessions);
-            Session.closeAll(sessions);
+            LoopSocket.closeAll(sessions);
             TimeUnit.NANOSECONDS.sleep(o.settle().toNanos());
             rss.forEach((pid, m) -> m.put("after_close_kib", ProcessStats.rssKib(pid)));
             ProcessStats.Sample to = ProcessStats.sample(o.pids());

@@ -19,6 +19,8 @@ record Options(
         int connections,
         int inFlight,
         boolean stream,
+        boolean session,
+        int calls,
         Duration warmup,
         Duration duration,
         int count,
@@ -38,14 +40,16 @@ record Options(
 
     static final String USAGE = """
             usage: java -jar bench.jar <mode> [--url ws://127.0.0.1:8080/ws] [options] [--json FILE] [--pids 123,456]
-              latency     -c 1  -w 2s -d 10s               strict ping-pong on each connection
+              latency     -c 1  -w 2s -d 10s [--session]   strict ping-pong on each connection
               throughput  -c 50 -k 8 -w 2s -d 10s [--stream] closed loop, k requests in flight per connection
+                          [--session [--calls 1]]          (with --session: on each of its calls)
               churn       -n 2000 -c 20 --close normal|abrupt|both [--close-wait 1s]
               idle        -n 1000 --rate 500 --hold 10s [--settle 2s]
               chart       --out FILE.png [--title T] [--label L] result.json [[--label L] result.json]...
             every load mode: --req-timeout 5s --connect-timeout 5s; durations: 10s, 500ms, 1m or bare seconds
             --url ws://host:port/ws speaks protocol v1; a method socket's URL, ws://host:port/ws/chat.Chat/BidStream,
-            its envelope frames (the same chat, no echo)
+            its envelope frames (the same chat, no echo); --session (latency, throughput) protocol v2 at /session
+            (a --url ending in /ws is taken to its /session), each connection a session of --calls chat calls
             """;
 
     private static final Set<Mode> ALL = EnumSet.allOf(Mode.class);
@@ -59,6 +63,8 @@ record Options(
             Map.entry("connections", EnumSet.of(Mode.LATENCY, Mode.THROUGHPUT, Mode.CHURN)),
             Map.entry("in-flight", EnumSet.of(Mode.THROUGHPUT)),
             Map.entry("stream", EnumSet.of(Mode.THROUGHPUT)),
+            Map.entry("session", LOOPS),
+            Map.entry("calls", EnumSet.of(Mode.THROUGHPUT)),
             Map.entry("warmup", LOOPS),
             Map.entry("duration", LOOPS),
             Map.entry("count", EnumSet.of(Mode.CHURN, Mode.IDLE)),
@@ -67,6 +73,8 @@ record Options(
             Map.entry("rate", EnumSet.of(Mode.IDLE)),
             Map.entry("hold", EnumSet.of(Mode.IDLE)),
             Map.entry("settle", EnumSet.of(Mode.IDLE)));
+    /** Options that take no value. */
+    private static final Set<String> SWITCHES = Set.of("stream", "session");
     private static final Map<String, String> ALIASES = Map.of(
             "c", "connections", "k", "in-flight", "w", "warmup", "d", "duration",
             "n", "count", "cycles", "count", "sockets", "count");
@@ -82,12 +90,18 @@ record Options(
             throw new UsageException("unknown mode '" + args[0] + "'");
         }
         Map<String, String> given = flags(mode, args);
+        boolean session = given.containsKey("session");
+        if (given.containsKey("calls") && !session) {
+            throw new UsageException("--calls needs --session");
+        }
         return new Options(
                 mode,
-                url(given.getOrDefault("url", "ws://127.0.0.1:8080/ws")),
+                url(given.getOrDefault("url", "ws://127.0.0.1:8080/ws"), session),
                 positive(given, "connections", mode == Mode.LATENCY ? 1 : mode == Mode.CHURN ? 20 : 50),
                 mode == Mode.LATENCY ? 1 : positive(given, "in-flight", 8),
                 given.containsKey("stream"),
+                session,
+                positive(given, "calls", 1),
                 duration(given, "warmup", "2s", true),
                 duration(given, "duration", "10s", false),
                 positive(given, "count", mode == Mode.IDLE ? 1000 : 2000),
@@ -124,9 +138,9 @@ record Options(
             if (!modes.contains(mode)) {
                 throw new UsageException("option '" + arg + "' does not apply to " + mode.name().toLowerCase(Locale.ROOT));
             }
-            if (name.equals("stream")) {
+            if (SWITCHES.contains(name)) {
                 if (value != null) {
-                    throw new UsageException("--stream takes no value");
+                    throw new UsageException("--" + name + " takes no value");
                 }
                 value = "";
             } else if (value == null) {
@@ -142,11 +156,22 @@ record Options(
         return given;
     }
 
-    private static URI url(String s) throws UsageException {
+    /** With {@code session}, the session endpoint: {@code /session} as given, or in place of {@code /ws}. */
+    private static URI url(String s, boolean session) throws UsageException {
         try {
             URI u = new URI(s);
             if (!"ws".equals(u.getScheme()) || u.getHost() == null) {
                 throw new UsageException("--url must be ws://host[:port]/path (got '" + s + "')");
+            }
+            boolean atSession = SessionProtocol.PATH.equals(u.getRawPath());
+            if (atSession && !session) {
+                throw new UsageException("--url " + s + " speaks protocol v2: add --session");
+            }
+            if (session && !atSession) {
+                if (!"/ws".equals(u.getRawPath())) {
+                    throw new UsageException("--session needs a --url ending in /session or /ws (got '" + s + "')");
+                }
+                u = new URI("ws://" + u.getRawAuthority() + SessionProtocol.PATH + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery()));
             }
             return u;
         } catch (URISyntaxException e) {

@@ -39,26 +39,27 @@ final class Protocol {
      * How a socket's frames carry the chat's fields: protocol v1's own at {@code /ws}; a method
      * socket's envelope ({@code {"message": <Request>}} out, {@code {"message": <Response>}} in, a
      * {@code headers} frame first and a {@code status} frame last) at
-     * {@code /ws/chat.Chat/BidStream}.
+     * {@code /ws/chat.Chat/BidStream}; at {@code /session}, the bare request and response, which
+     * {@link SessionCall} wraps in and takes out of its call's frames ({@link SessionProtocol}).
      */
     enum Framing {
-        V1, ENVELOPE;
+        V1, ENVELOPE, SESSION;
 
         private static final String MESSAGE_HEAD = "{\"message\":";
 
-        /** By the URL's path: a method socket's is {@code /ws/package.Service/Method}. */
+        /** By the URL's path: a method socket's is {@code /ws/package.Service/Method}, a session's {@code /session}. */
         static Framing of(String path) {
-            return path.startsWith("/ws/") ? ENVELOPE : V1;
+            return path.startsWith("/ws/") ? ENVELOPE : path.equals(SessionProtocol.PATH) ? SESSION : V1;
         }
 
-        /** Whether the gateway echoes each request before its answer (protocol v1 does; method sockets do not). */
+        /** Whether the gateway echoes each request before its answer (protocol v1 does; method sockets and sessions do not). */
         boolean echoes() {
             return this == V1;
         }
 
         String input(String text) {
             String request = Protocol.input(text);
-            return this == V1 ? request : MESSAGE_HEAD + request + "}";
+            return this == ENVELOPE ? MESSAGE_HEAD + request + "}" : request;
         }
 
         Frame parse(String frame) {
@@ -100,7 +101,7 @@ final class Protocol {
      * formatting of the same JSON is read the same.
      */
     static Frame parse(String frame) {
-        String fast = exactShape(frame, OUTPUT_HEAD);
+        String fast = exactOutput(frame);
         if (fast != null) {
             return new Output(fast);
         }
@@ -109,6 +110,11 @@ final class Protocol {
             return new Echo(fast);
         }
         return parseJson(frame);
+    }
+
+    /** The text of an {@code {"output":..}} frame in the gateway's exact shape (no escapes), else null. */
+    static String exactOutput(String frame) {
+        return exactShape(frame, OUTPUT_HEAD);
     }
 
     private static String exactShape(String frame, String head) {

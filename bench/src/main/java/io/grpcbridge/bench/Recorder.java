@@ -13,7 +13,10 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class Recorder {
 
-    /** Protocol v1 accounting; the ones marked failure make a run not ok. */
+    /**
+     * Protocol accounting; the ones marked failure make a run not ok. The session ones are reported
+     * for runs on {@code /session} only.
+     */
     enum Count {
         SENT(false),
         COMPLETED(false),
@@ -27,12 +30,24 @@ final class Recorder {
         OUT_OF_ORDER(true),
         INCOMPLETE(true),
         UNEXPECTED_OUTPUT(true),
-        OTHER_FRAMES(true);
+        OTHER_FRAMES(true),
+        CALLS_OPENED(false, true),
+        REQUEST_CREDIT_FRAMES(false, true),
+        CREDIT_WAITS(false, true),
+        RESPONSE_GRANTS(false, true),
+        ACKS(false, true),
+        SEQ_ERRORS(true, true);
 
         final boolean failure;
+        final boolean session;
 
         Count(boolean failure) {
+            this(failure, false);
+        }
+
+        Count(boolean failure, boolean session) {
             this.failure = failure;
+            this.session = session;
         }
 
         String key() {
@@ -47,9 +62,16 @@ final class Recorder {
     private final LatencyHistogram firstOutput = new LatencyHistogram();
     private final LongAdder completedInWindow = new LongAdder();
     private final LongAdder outputsInWindow = new LongAdder();
+    private final boolean sessions;
     private volatile boolean measuring;
 
     Recorder() {
+        this(false);
+    }
+
+    /** {@code sessions}: the run is on {@code /session}, and its accounting has the session counters. */
+    Recorder(boolean sessions) {
+        this.sessions = sessions;
         for (Count c : Count.values()) {
             counts.put(c, new LongAdder());
         }
@@ -127,7 +149,9 @@ final class Recorder {
     Map<String, Object> accounting() {
         Map<String, Object> m = new LinkedHashMap<>();
         for (Count c : Count.values()) {
-            m.put(c.key(), get(c));
+            if (sessions || !c.session) {
+                m.put(c.key(), get(c));
+            }
         }
         m.put("error_frames", snapshot(errorFrames));
         m.put("failures", snapshot(failures));

@@ -5,23 +5,19 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
 
 /**
- * One open socket and its ledger. Created on the socket's event loop; every method runs there,
- * so the ledger needs no lock.
+ * One open v1 or method socket and its ledger (a protocol v2 session is a {@link SessionSocket}).
+ * Created on the socket's event loop; every method runs there, so the ledger needs no lock.
  */
-final class Session {
+final class Session implements LoopSocket {
 
     private final Vertx vertx;
     private final WebSocket ws;
     private final Ledger ledger;
     private final Context context;
     private final Promise<Void> closed = Promise.promise();
-    private IntConsumer onEnded = n -> {};
+    private Ended onEnded = (lane, n) -> {};
     private boolean closing;
     private volatile boolean dropped;
 
@@ -44,17 +40,34 @@ final class Session {
         });
     }
 
-    Context context() {
+    @Override
+    public Context context() {
         return context;
     }
 
-    /** Whether the socket was closed under the run, not by this tool. */
-    boolean dropped() {
+    /** One lane: the socket's own requests. */
+    @Override
+    public int lanes() {
+        return 1;
+    }
+
+    @Override
+    public boolean sends(int lane) {
+        return !dropped;
+    }
+
+    @Override
+    public void send(int lane) {
+        send();
+    }
+
+    @Override
+    public boolean dropped() {
         return dropped;
     }
 
-    /** Called with the number of requests each frame, expiry or drop ended. */
-    void onEnded(IntConsumer onEnded) {
+    @Override
+    public void onEnded(Ended onEnded) {
         this.onEnded = onEnded;
     }
 
@@ -64,7 +77,8 @@ final class Session {
         }
     }
 
-    void expire() {
+    @Override
+    public void expire() {
         ended(ledger.expire(System.nanoTime()));
     }
 
@@ -73,7 +87,7 @@ final class Session {
         Promise<Boolean> answered = Promise.promise();
         int before = ledger.completed();
         long timer = vertx.setTimer(ledger.timeoutNanos / 1_000_000 + 1, id -> expire());
-        onEnded = n -> {
+        onEnded = (lane, n) -> {
             vertx.cancelTimer(timer);
             answered.tryComplete(ledger.completed() > before);
         };
@@ -86,22 +100,13 @@ final class Session {
         return answered.future();
     }
 
-    /** Ends the socket with a close handshake; completes when the TCP connection is closed. */
-    Future<Void> close() {
+    @Override
+    public Future<Void> close() {
         closing = true;
         if (!dropped) {
             ws.close((short) 1000);
         }
         return closed.future();
-    }
-
-    /** Closes every socket with a close handshake, waiting at most 2 s for them all. */
-    static void closeAll(List<Session> sessions) throws InterruptedException {
-        CountDownLatch closed = new CountDownLatch(sessions.size());
-        for (Session s : sessions) {
-            s.context().runOnContext(v -> s.close().onComplete(ar -> closed.countDown()));
-        }
-        closed.await(2, TimeUnit.SECONDS);
     }
 
     /** Ends the socket without a close frame. */
@@ -117,7 +122,7 @@ final class Session {
 
     private void ended(int n) {
         if (n > 0) {
-            onEnded.accept(n);
+            onEnded.accept(0, n);
         }
     }
 }

@@ -3,7 +3,10 @@ package io.grpcbridge.bench;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Closed loop with k requests in flight per connection; with --stream each request asks for ten outputs. */
+/**
+ * Closed loop with k requests in flight per connection (with --session: per call, on each of its
+ * calls); with --stream each request asks for ten outputs.
+ */
 final class ThroughputMode implements LoadMode {
 
     @Override
@@ -12,6 +15,10 @@ final class ThroughputMode implements LoadMode {
         parameters.put("connections", o.connections());
         parameters.put("in_flight", o.inFlight());
         parameters.put("stream", o.stream());
+        parameters.put("session", o.session());
+        if (o.session()) {
+            parameters.put("calls", o.calls());
+        }
         parameters.put("warmup_s", o.warmup().toMillis() / 1000.0);
         parameters.put("duration_s", o.duration().toMillis() / 1000.0);
         parameters.put("req_timeout_s", o.reqTimeout().toMillis() / 1000.0);

@@ -64,6 +64,27 @@ class OptionsTest {
     }
 
     @Test
+    void aSessionRunTakesItsUrlFromWsAndItsCalls() throws UsageException {
+        Options plain = Options.parse(new String[] {"throughput"});
+        assertFalse(plain.session());
+        assertEquals(1, plain.calls());
+        Options o = Options.parse(new String[] {"throughput", "--session", "--calls", "8", "--url", "ws://127.0.0.1:28080/ws?client=b"});
+        assertTrue(o.session());
+        assertEquals(8, o.calls());
+        assertEquals(URI.create("ws://127.0.0.1:28080/session?client=b"), o.url());
+        assertEquals(URI.create("ws://127.0.0.1:8080/session"), Options.parse(new String[] {"latency", "--session"}).url());
+        assertEquals(URI.create("ws://[::1]:1/session"),
+                Options.parse(new String[] {"throughput", "--session", "--url", "ws://[::1]:1/session"}).url());
+        assertThrows(UsageException.class, () -> Options.parse(new String[] {"throughput", "--calls", "8"}));
+        assertThrows(UsageException.class, () -> Options.parse(new String[] {"throughput", "--url", "ws://127.0.0.1/session"}));
+        assertThrows(UsageException.class,
+                () -> Options.parse(new String[] {"throughput", "--session", "--url", "ws://127.0.0.1/ws/chat.Chat/BidStream"}));
+        assertThrows(UsageException.class, () -> Options.parse(new String[] {"latency", "--session", "--calls", "2"}));
+        assertThrows(UsageException.class, () -> Options.parse(new String[] {"churn", "--session"}));
+        assertThrows(UsageException.class, () -> Options.parse(new String[] {"throughput", "--session=yes"}));
+    }
+
+    @Test
     void durationsTakeUnitsOrBareSeconds() {
         assertEquals(Duration.ofSeconds(10), Options.parseDuration("10s"));
         assertEquals(Duration.ofMillis(250), Options.parseDuration("250ms"));
