@@ -484,6 +484,9 @@ ui.endInput.addEventListener("click", () => {
   }
 });
 ui.reconnect.addEventListener("click", reconnect);
+// Closing the session (1000) ends its call at once, rather than when its resume window ends: the
+// gateway keeps a session whose socket closed any other way, 1001 included, which proxies send too.
+window.addEventListener("pagehide", () => session?.close());
 window.addEventListener("online", () => {
   if (ui.state.dataset.state === "reconnecting") {
     reconnect();

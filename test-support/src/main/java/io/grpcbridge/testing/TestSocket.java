@@ -131,12 +131,7 @@ public final class TestSocket implements WebSocket.Listener {
     }
 
     public void closeNormally() {
-        close(WebSocket.NORMAL_CLOSURE);
-    }
-
-    /** Sends a close frame with {@code code} (1001: a browser's page going away). */
-    public void close(int code) {
-        socket.sendClose(code, "bye").orTimeout(20, TimeUnit.SECONDS).join();
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(20, TimeUnit.SECONDS).join();
     }
 
     public String next() throws InterruptedException {

@@ -450,17 +450,15 @@ public final class Session {
     }
 
     /**
-     * The socket {@code from} is gone with {@code code}. A client that closed it (1000), or a page
-     * that went away (1001: a browser navigating off or closing the tab, whose state is gone with it)
-     * has ended the session; a socket lost any other way leaves it waiting for a new one, within the
-     * resume window.
+     * The socket {@code from} is gone with {@code code}. A client that closed it (1000) has ended the
+     * session; a socket lost any other way leaves it waiting for a new one, within the resume window.
      */
     public void onSocketClosed(ClientSocket from, int code) {
         onLoop(() -> {
             if (from != socket || state == State.CLOSED) {
                 return;
             }
-            if (code == CloseRules.NORMAL || code == CloseRules.GOING_AWAY || state == State.DRAINING) {
+            if (code == CloseRules.NORMAL || state == State.DRAINING) {
                 end();
                 return;
             }
