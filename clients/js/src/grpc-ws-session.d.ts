@@ -22,7 +22,7 @@ export interface SessionOptions {
   WebSocket?: WebSocketConstructor;
   /** The delay before resume attempt `attempt` (0 first). Default: backoff(attempt) with a jitter of 0.8 to 1.2. */
   backoff?: (attempt: number) => number;
-  /** The session's state changed: OPEN with "resumed" after a dropped connection, RECONNECTING with the close and the delay, LOST with the status its calls ended with. */
+  /** The session's state changed: OPEN with "resumed" after a dropped connection, RECONNECTING with `{closeCode, delayMs, attempt}` (attempt 1 for the first try after a drop), LOST with the status its calls ended with. */
   onStateChange?: (state: SessionState, detail?: unknown) => void;
   /** Each error frame (of a call, or of the session when `call` is null). */
   onError?: (error: FrameError, call: SessionCall<any, any> | null) => void;
@@ -32,6 +32,8 @@ export interface SessionCall<Req = unknown, Res = unknown> extends Omit<Call<Req
   readonly id: number;
   /** Responses received and not yet taken by the iterator: at most the call's credit. */
   readonly bufferedMessages: number;
+  /** Resolves at the gateway's first frame of the call other than its status (its request credit, given once the gRPC call can take requests; for a method of one request, at once); rejects with the status of a call that never opened. */
+  readonly opened: Promise<void>;
   /** Cancels the call: its status is then CANCELLED. */
   cancel(): void;
 }
@@ -46,7 +48,7 @@ export interface Session {
 
 export declare function openSession(options?: SessionOptions): Session;
 
-/** keepOpen's `retryable` for a session's calls: UNAVAILABLE, of the call itself or of its session lost by 1001, 1006, 1011, 1013 or 4404. */
+/** keepOpen's `retryable` for a session's calls: UNAVAILABLE, of the call itself or of its session lost by 1001, 1006, 1011 or 4404. */
 export declare function retryableOnSession(status: CallStatus): boolean;
 
 export type { AbortSignalLike, CallStatus };

@@ -11,10 +11,10 @@ const DRAIN_POLL_MS = 4;
 const FINAL_CLOSE_CODES = new Set([1001, 1008, 1009, 1011, 4404]);
 /**
  * Closes that lose a session and after which a new one may well work: the gateway restarting
- * (1001), the connection lost past the resume window (1006), a gateway error (1011), its backend
- * unavailable (1013), the session gone when resumed (4404).
+ * (1001), the connection lost past the resume window (1006), a gateway error (1011), the session
+ * gone when resumed (4404).
  */
-const RENEWABLE_CLOSE_CODES = new Set([1001, 1006, 1011, 1013, 4404]);
+const RENEWABLE_CLOSE_CODES = new Set([1001, 1006, 1011, 4404]);
 
 /** A session's states, each its own name. */
 export const SessionState = Object.freeze({
@@ -281,6 +281,7 @@ class Session {
 
   /** Ends the session: every call still running is cancelled. */
   close() {
+    if (this.state === SessionState.LOST || this.state === SessionState.CLOSED) return;
     this.#closing = true;
     clearTimeout(this.#retryTimer);
     this.#socket?.close(1000, "session closed by the client");
@@ -357,7 +358,14 @@ class Session {
         call.resend(lastCall, calls[call.id]?.ack ?? 0);
       }
     } else if (typeof frame.call === "number") {
-      this.#calls.get(frame.call)?.receive(frame);
+      const call = this.#calls.get(frame.call);
+      if (call) {
+        call.receive(frame);
+      } else if (typeof frame.seq === "number" && frame.call < this.#nextId) {
+        // A call over here whose last acknowledgement was lost with a socket: the gateway keeps the
+        // call, and sends its last frames again, until it hears that they arrived.
+        this.transmit(JSON.stringify({ call: frame.call, ack: frame.seq }));
+      }
     } else if (frame.error) {
       this.options.onError?.(frame.error, null);
     }
@@ -373,7 +381,7 @@ class Session {
     if (this.#lostAt === 0) this.#lostAt = Date.now();
     const delay = this.options.backoff ? this.options.backoff(this.#attempt) : backoff(this.#attempt, 0.8 + Math.random() * 0.4);
     this.#attempt++;
-    this.#setState(SessionState.RECONNECTING, { closeCode: code, delayMs: delay });
+    this.#setState(SessionState.RECONNECTING, { closeCode: code, delayMs: delay, attempt: this.#attempt });
     this.#retryTimer = setTimeout(() => this.#connect(true), delay);
   }
 

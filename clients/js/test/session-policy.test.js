@@ -76,6 +76,44 @@ describe("session resume and loss", () => {
     session.close();
   });
 
+  test("a finished call's frames the gateway sends again after a resume are acknowledged, so that it can forget the call", async () => {
+    const { session, sockets, states } = started();
+    const call = session.openCall("showcase.Showcase/Echo");
+    sockets[0].frame({ call: 1, seq: 1, credit: 1 });
+    sockets[0].frame({ call: 1, seq: 2, status: { code: "OK", message: "", trailers: {} } });
+    assert.equal((await call.status).code, "OK");
+    sockets[0].closed(1006); // before the status's acknowledgement went out
+    await nextTurn();
+    sockets[1].open();
+    sockets[1].frame({ resumed: { lastCall: 1, calls: { 1: { ack: 0 } } } });
+    sockets[1].frame({ call: 1, seq: 1, credit: 1 });
+    sockets[1].frame({ call: 1, seq: 2, status: { code: "OK", message: "", trailers: {} } });
+    assert.deepEqual(sockets[1].sent.slice(1).map((f) => JSON.parse(f)), [{ call: 1, ack: 1 }, { call: 1, ack: 2 }]);
+    assert.deepEqual(states, [SessionState.OPEN, SessionState.RECONNECTING, "RESUMED"]);
+    session.close();
+  });
+
+  test("each try to resume says its attempt, from 1 after every drop", async () => {
+    const attempts = [];
+    const sockets = [];
+    const session = openSession({
+      baseUrl: "http://gateway.test", WebSocket: scripted(sockets), backoff: () => 0,
+      onStateChange: (state, detail) => state === SessionState.RECONNECTING && attempts.push(detail.attempt),
+    });
+    sockets[0].open();
+    sockets[0].frame(SESSION);
+    sockets[0].closed(1006);
+    await nextTurn();
+    sockets[1].closed(1006);
+    await nextTurn();
+    sockets[2].open();
+    sockets[2].frame({ resumed: { lastCall: 0, calls: {} } });
+    sockets[2].closed(1006);
+    assert.deepEqual(attempts, [1, 2, 1]);
+    session.close();
+    session.close(); // a second close changes nothing
+  });
+
   test("a call the gateway refuses is never opened: its opened promise rejects with the status", async () => {
     const { session, sockets } = started();
     const call = session.openCall("chat.Chat/BidStream");
@@ -108,8 +146,8 @@ describe("keepOpen over a session (retryableOnSession)", () => {
 
   test("the session's loss is retried after the closes a new session may get past, and only those", () => {
     const lost = (closeCode) => ({ code: "UNAVAILABLE", message: "session lost", trailers: {}, closeCode, closeReason: "" });
-    assert.deepEqual([1001, 1006, 1011, 1013, 4404].filter((code) => retryableOnSession(lost(code))), [1001, 1006, 1011, 1013, 4404]);
-    assert.deepEqual([1008, 1009, 4000].filter((code) => retryableOnSession(lost(code))), []);
+    assert.deepEqual([1001, 1006, 1011, 4404].filter((code) => retryableOnSession(lost(code))), [1001, 1006, 1011, 4404]);
+    assert.deepEqual([1008, 1009, 1013, 4000].filter((code) => retryableOnSession(lost(code))), []);
     for (const code of ["OK", "UNKNOWN", "INTERNAL", "RESOURCE_EXHAUSTED", "UNIMPLEMENTED", "CANCELLED"]) {
       assert.equal(retryableOnSession({ code, message: "", trailers: {}, closeCode: 1000, closeReason: "" }), false, code);
     }

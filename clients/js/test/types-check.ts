@@ -1,6 +1,6 @@
 // A typed usage sample: `npm run typecheck` compiles it (strict, noEmit) against grpc-ws-bridge.d.ts,
 // imported by the package's own name as a page's bundler would. It is never run.
-import { openSession, type Session, type SessionCall, SessionState } from "grpc-ws-bridge/session";
+import { openSession, retryableOnSession, type Session, type SessionCall, SessionState } from "grpc-ws-bridge/session";
 import {
   backoff,
   CallError,
@@ -164,5 +164,15 @@ export async function sessionChat(onOutput: (text: string) => void): Promise<voi
   }
   const held: number = chat.bufferedMessages;
   void held;
+  // keepOpen over a session's calls: the call type is the session's (its third type parameter).
+  const kept = keepOpen<ChatRequest, ChatResponse, SessionCall<ChatRequest, ChatResponse>>(
+    () => session.openCall<ChatRequest, ChatResponse>("chat.Chat/BidStream"),
+    {
+      retryable: retryableOnSession,
+      onCall: (call: SessionCall<ChatRequest, ChatResponse>) => console.info("call", call.id, call.bufferedMessages),
+    },
+  );
+  await kept.call?.send({ input: "你好" });
+  kept.stop();
   session.close();
 }
