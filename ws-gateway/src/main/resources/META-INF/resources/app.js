@@ -205,20 +205,26 @@ function currentSession() {
 }
 
 /**
- * The session's own news: a dropped connection it is resuming, and the resume. Its loss reaches the
- * page as the status of the call, through keepOpen.
+ * The session's own news while it carries the call: a dropped connection it is resuming, and the
+ * resume. Its loss reaches the page as the status of the call, through keepOpen; while keepOpen
+ * waits to open the next call, its countdown is what the page shows.
  */
 function sessionChanged(state, detail) {
+  if (state === SessionState.LOST || state === SessionState.CLOSED) {
+    session = null;
+    return;
+  }
+  if (call === null) {
+    return;
+  }
   if (state === SessionState.RECONNECTING) {
-    if (ui.state.dataset.state !== "reconnecting") {
+    if (detail.attempt === 1) {
       addLine("event", t.eventResuming(detail.closeCode));
     }
     showRetry(detail.closeCode, detail.delayMs);
   } else if (state === SessionState.OPEN && detail === "resumed") {
-    showState("resumed");
+    showState(open ? "resumed" : "connecting");
     addLine("event", t.eventResumed);
-  } else if (state === SessionState.LOST || state === SessionState.CLOSED) {
-    session = null;
   }
 }
 
