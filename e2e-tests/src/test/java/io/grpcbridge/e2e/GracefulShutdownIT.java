@@ -59,6 +59,7 @@ class GracefulShutdownIT {
         pair.gateway().terminate();
 
         assertThat(idle.awaitClose()).isEqualTo(new TestSocket.Closed(1001, "gateway restarting"));
+        assertThat(busy.closed).as("the session with a call, when the one without has closed").isNotDone();
         busy.send("{\"call\":1,\"seq\":1,\"message\":{\"input\":\"while draining\"}}");
         assertThat(busy.next(2)).containsExactly("{\"call\":1,\"seq\":2,\"ack\":1,\"headers\":{}}",
                 "{\"call\":1,\"seq\":3,\"message\":{\"output\":\"服务端返回: while draining\"}}");

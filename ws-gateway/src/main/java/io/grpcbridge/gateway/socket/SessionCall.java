@@ -73,7 +73,7 @@ final class SessionCall {
         this.method = method;
         this.session = session;
         this.creditWindow = method == null || method.clientStreams() ? creditWindow : 1;
-        this.requests = new InputEmitter<>(this::requestsLeft, this::takesRequests);
+        this.requests = new InputEmitter<>(this::requestsLeft, this::grantFirstCredit);
     }
 
     /** A call that could not open: its status is its only frame. */
@@ -86,8 +86,10 @@ final class SessionCall {
 
     /**
      * Starts the gRPC call with {@code responseCredit} responses asked for. The client gets its
-     * request credit once the call can take requests ({@link #takesRequests}): a call whose backend
-     * is down gets only its status, and the client knows it never opened.
+     * request credit once the call can take requests ({@link #grantFirstCredit}): a call that streams
+     * requests to a backend that is down gets only its status, and the client knows it never opened.
+     * A call of one request asks for it at once (gRPC buffers that one until the stream exists), so
+     * it gets its credit at once, whatever its backend's state.
      */
     void start(long responseCredit, Session.Calls start) {
         this.responseCredit = responseCredit;
@@ -226,8 +228,8 @@ final class SessionCall {
         onAck(Long.MAX_VALUE);
     }
 
-    /** The gRPC call asks for its first request: the client may send that many. */
-    private void takesRequests() {
+    /** The gRPC call asks for its first request: the client may send up to the credit window. */
+    private void grantFirstCredit() {
         if (state == State.OPEN) {
             grant(creditWindow);
         }
@@ -244,7 +246,7 @@ final class SessionCall {
     private void requestsLeft(int count, long bytes) {
         requestsTaken += count;
         session.release(bytes);
-        // No credit before the first (takesRequests): a call that never could take requests grants none.
+        // No credit before the first (grantFirstCredit): a call that never could take requests grants none.
         if (state == State.OPEN && requestsGranted > 0 && requestsGranted - requestsTaken <= creditWindow / 2) {
             grant(requestsTaken + creditWindow - requestsGranted);
         }
