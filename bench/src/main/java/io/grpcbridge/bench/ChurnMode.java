@@ -90,7 +90,7 @@ final class ChurnMode implements LoadMode {
                     return;
                 }
                 connect.record(System.nanoTime() - t0);
-                Session s = new Session(connector.vertx(), ar.result(),
+                CallSocket s = new CallSocket(connector.vertx(), ar.result(),
                         new UniqueTextLedger(Protocol.Framing.of(o.url().getRawPath()), "c-" + i + "-", recorder, o.reqTimeout().toNanos()), recorder);
                 s.roundTrip().onComplete(answered -> {
                     if (!answered.result()) {
@@ -106,7 +106,7 @@ final class ChurnMode implements LoadMode {
             });
         }
 
-        private void closeNormally(Session s, long t0) {
+        private void closeNormally(CallSocket s, long t0) {
             AtomicInteger once = new AtomicInteger();
             long timer = connector.vertx().setTimer(o.closeWait().toMillis(), id -> {
                 if (once.getAndIncrement() == 0) {

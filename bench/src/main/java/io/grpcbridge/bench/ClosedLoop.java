@@ -110,7 +110,7 @@ final class ClosedLoop {
                     LoopSocket s = options.session()
                             ? new SessionSocket(connector.vertx(), ar.result(), options.calls(),
                                     call -> ledger(framing, prefix + call + "-", timeout), responseWindow, recorder)
-                            : new Session(connector.vertx(), ar.result(), ledger(framing, prefix, timeout), recorder);
+                            : new CallSocket(connector.vertx(), ar.result(), ledger(framing, prefix, timeout), recorder);
                     s.onEnded((lane, n) -> {
                         outstanding.addAndGet(-n);
                         for (int j = 0; j < n; j++) {

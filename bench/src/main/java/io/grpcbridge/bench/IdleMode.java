@@ -32,20 +32,20 @@ final class IdleMode implements LoadMode {
         try (Connector connector = new Connector(target, o)) {
             ProcessStats.Sample from = ProcessStats.sample(o.pids());
             long rampStart = System.nanoTime();
-            List<Session> sessions = open(o, connector, recorder, connectLatency);
+            List<CallSocket> sockets = open(o, connector, recorder, connectLatency);
             double rampSeconds = (System.nanoTime() - rampStart) / 1e9;
             TimeUnit.NANOSECONDS.sleep(o.settle().toNanos());
             rss.forEach((pid, m) -> m.put("after_ramp_kib", ProcessStats.rssKib(pid)));
             TimeUnit.NANOSECONDS.sleep(o.hold().toNanos());
             rss.forEach((pid, m) -> m.put("end_of_hold_kib", ProcessStats.rssKib(pid)));
-            long dropped = sessions.stream().filter(Session::dropped).count();
-            long answered = answer(o, sessions);
-            LoopSocket.closeAll(sessions);
+            long dropped = sockets.stream().filter(CallSocket::dropped).count();
+            long answered = answer(o, sockets);
+            LoopSocket.closeAll(sockets);
             TimeUnit.NANOSECONDS.sleep(o.settle().toNanos());
             rss.forEach((pid, m) -> m.put("after_close_kib", ProcessStats.rssKib(pid)));
             ProcessStats.Sample to = ProcessStats.sample(o.pids());
 
-            int opened = sessions.size();
+            int opened = sockets.size();
             rss.values().forEach(m -> m.put("kib_per_socket", perSocket(m, opened)));
             Report report = new Report(o, parameters);
             report.put("opened", opened);
@@ -65,9 +65,9 @@ final class IdleMode implements LoadMode {
     }
 
     /** Connects at the given rate; returns the sockets that opened. */
-    private static List<Session> open(Options o, Connector connector, Recorder recorder, LatencyHistogram latency)
+    private static List<CallSocket> open(Options o, Connector connector, Recorder recorder, LatencyHistogram latency)
             throws InterruptedException {
-        List<Session> sessions = new ArrayList<>();
+        List<CallSocket> sockets = new ArrayList<>();
         CountDownLatch done = new CountDownLatch(o.count());
         long start = System.nanoTime();
         for (int i = 0; i < o.count(); i++) {
@@ -80,10 +80,10 @@ final class IdleMode implements LoadMode {
             connector.connect().onComplete(ar -> {
                 if (ar.succeeded()) {
                     latency.record(System.nanoTime() - t0);
-                    Session s = new Session(connector.vertx(), ar.result(),
+                    CallSocket s = new CallSocket(connector.vertx(), ar.result(),
                             new UniqueTextLedger(Protocol.Framing.of(o.url().getRawPath()), prefix, recorder, o.reqTimeout().toNanos()), recorder);
-                    synchronized (sessions) {
-                        sessions.add(s);
+                    synchronized (sockets) {
+                        sockets.add(s);
                     }
                 } else {
                     recorder.failure("connect: " + Connector.describe(ar.cause()));
@@ -92,16 +92,16 @@ final class IdleMode implements LoadMode {
             });
         }
         done.await(2 * o.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-        synchronized (sessions) {
-            return new ArrayList<>(sessions);
+        synchronized (sockets) {
+            return new ArrayList<>(sockets);
         }
     }
 
     /** One round trip on every socket at once; returns how many were answered in time. */
-    private static long answer(Options o, List<Session> sessions) throws InterruptedException {
+    private static long answer(Options o, List<CallSocket> sockets) throws InterruptedException {
         AtomicLong answered = new AtomicLong();
-        CountDownLatch done = new CountDownLatch(sessions.size());
-        for (Session s : sessions) {
+        CountDownLatch done = new CountDownLatch(sockets.size());
+        for (CallSocket s : sockets) {
             s.context().runOnContext(v -> s.roundTrip().onComplete(ar -> {
                 if (ar.result()) {
                     answered.incrementAndGet();

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A socket the closed loop sends on, in lanes that each carry their own requests: a v1 or method
- * socket ({@link Session}) is one lane, a session ({@link SessionSocket}) one lane per call. Every
+ * socket ({@link CallSocket}) is one lane, a session ({@link SessionSocket}) one lane per call. Every
  * method but {@link #dropped} runs on the socket's event loop.
  */
 interface LoopSocket {

@@ -10,7 +10,7 @@ import io.vertx.core.http.WebSocket;
  * One open v1 or method socket and its ledger (a protocol v2 session is a {@link SessionSocket}).
  * Created on the socket's event loop; every method runs there, so the ledger needs no lock.
  */
-final class Session implements LoopSocket {
+final class CallSocket implements LoopSocket {
 
     private final Vertx vertx;
     private final WebSocket ws;
@@ -21,7 +21,7 @@ final class Session implements LoopSocket {
     private boolean closing;
     private volatile boolean dropped;
 
-    Session(Vertx vertx, WebSocket ws, Ledger ledger, Recorder recorder) {
+    CallSocket(Vertx vertx, WebSocket ws, Ledger ledger, Recorder recorder) {
         this.vertx = vertx;
         this.ws = ws;
         this.ledger = ledger;
