@@ -326,8 +326,8 @@ function startSession() {
   started.handle = openSession({
     ...options,
     onStateChange: (state, detail) => sessionChanged(started, state, detail),
-    // One call at a time: a call's error frame is the current call's; null is the session's own.
-    onError: (error, call) => errorFrame(call === null ? null : current, error),
+    // A call's error frame belongs to the call in progress if it is that one; null is the session's own.
+    onError: (error, call) => errorFrame(call !== null && current?.call === call ? current : null, error),
   });
   addEntry(null, "session", `Session ${started.number}`, `This call and the next ones, on one WebSocket: ${sessionUrl(options)}`, {
     event: "new",
