@@ -42,6 +42,8 @@ export interface Session {
   readonly state: SessionState;
   /** Opens a call of `method` (`"package.Service/Method"`); its responses are granted `credit` at a time. */
   openCall<Req = unknown, Res = unknown>(method: string, options?: { credit?: number }): SessionCall<Req, Res>;
+  /** While RECONNECTING, tries to resume now rather than at the end of the backoff (e.g. at the browser's `online` event). */
+  reconnectNow(): void;
   /** Ends the session; calls still running end CANCELLED. */
   close(): void;
 }

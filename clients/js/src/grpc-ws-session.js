@@ -288,6 +288,15 @@ class Session {
     this.#end(SessionState.CLOSED, status("CANCELLED", "session closed by the client"));
   }
 
+  /** While RECONNECTING, tries to resume now instead of at the end of the backoff (say, at the browser's `online` event). */
+  reconnectNow() {
+    if (this.state === SessionState.RECONNECTING && this.#retryTimer !== null) {
+      clearTimeout(this.#retryTimer);
+      this.#retryTimer = null;
+      this.#connect(true);
+    }
+  }
+
   transmit(text) {
     if (this.state === SessionState.OPEN && this.#socket?.readyState === WS_OPEN) {
       this.#socket.send(text);
@@ -382,7 +391,10 @@ class Session {
     const delay = this.options.backoff ? this.options.backoff(this.#attempt) : backoff(this.#attempt, 0.8 + Math.random() * 0.4);
     this.#attempt++;
     this.#setState(SessionState.RECONNECTING, { closeCode: code, delayMs: delay, attempt: this.#attempt });
-    this.#retryTimer = setTimeout(() => this.#connect(true), delay);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      this.#connect(true);
+    }, delay);
   }
 
   #end(state, final) {

@@ -114,6 +114,22 @@ describe("session resume and loss", () => {
     session.close(); // a second close changes nothing
   });
 
+  test("reconnectNow() tries to resume at once instead of at the end of the backoff", async () => {
+    const sockets = [];
+    const session = openSession({ baseUrl: "http://gateway.test", WebSocket: scripted(sockets), backoff: () => 60_000 });
+    session.reconnectNow(); // not reconnecting: nothing happens
+    sockets[0].open();
+    sockets[0].frame(SESSION);
+    sockets[0].closed(1006);
+    assert.equal(sockets.length, 1, "waiting out a minute of backoff");
+    session.reconnectNow();
+    assert.equal(sockets.length, 2);
+    assert.match(sockets[1].url, /\?resume=gw-1$/);
+    session.reconnectNow(); // already trying: no second socket
+    assert.equal(sockets.length, 2);
+    session.close();
+  });
+
   test("a call the gateway refuses is never opened: its opened promise rejects with the status", async () => {
     const { session, sockets } = started();
     const call = session.openCall("chat.Chat/BidStream");

@@ -493,8 +493,11 @@ ui.reconnect.addEventListener("click", reconnect);
 // Closing the session (1000) ends its call at once, rather than when its resume window ends: the
 // gateway keeps a session whose socket closed any other way, 1001 included, which proxies send too.
 window.addEventListener("pagehide", () => session?.close());
+// The network is back: a session resuming tries now, a conversation waiting to open its call opens
+// it now (an ended one stays ended).
 window.addEventListener("online", () => {
-  if (ui.state.dataset.state === "reconnecting") {
+  session?.reconnectNow();
+  if (conversation !== null) {
     reconnect();
   }
 });
