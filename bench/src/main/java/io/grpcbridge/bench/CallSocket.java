@@ -32,8 +32,7 @@ final class CallSocket implements LoopSocket {
         ws.closeHandler(v -> {
             if (!closing) {
                 dropped = true;
-                Short code = ws.closeStatusCode();
-                recorder.failure(code == null ? "dropped (no close frame)" : "closed " + code + " " + ws.closeReason());
+                recorder.failure(LoopSocket.closeFailure(ws));
                 ended(ledger.abandon());
             }
             closed.tryComplete();

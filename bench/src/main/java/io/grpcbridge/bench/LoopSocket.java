@@ -2,6 +2,7 @@ package io.grpcbridge.bench;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.http.WebSocket;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,12 @@ interface LoopSocket {
     @FunctionalInterface
     interface Ended {
         void accept(int lane, int requests);
+    }
+
+    /** What a socket closed under the run says in the failures: its close code and reason, or that it had none. */
+    static String closeFailure(WebSocket ws) {
+        Short code = ws.closeStatusCode();
+        return code == null ? "dropped (no close frame)" : "closed " + code + " " + ws.closeReason();
     }
 
     Context context();

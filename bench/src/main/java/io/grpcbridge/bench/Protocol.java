@@ -125,14 +125,19 @@ final class Protocol {
         return body.indexOf('"') < 0 && body.indexOf('\\') < 0 ? body : null;
     }
 
-    private static Frame parseJson(String frame) {
-        JsonNode node;
+    /** {@code frame} as a JSON object, or null when it is not one (not JSON, or another value). */
+    static JsonNode jsonObject(String frame) {
         try {
-            node = JSON.readTree(frame);
+            JsonNode node = JSON.readTree(frame);
+            return node != null && node.isObject() ? node : null;
         } catch (IOException e) {
-            return new Other(frame);
+            return null;
         }
-        if (node == null || !node.isObject() || node.size() != 1) {
+    }
+
+    private static Frame parseJson(String frame) {
+        JsonNode node = jsonObject(frame);
+        if (node == null || node.size() != 1) {
             return new Other(frame);
         }
         JsonNode input = node.get("input");

@@ -1,8 +1,6 @@
 package io.grpcbridge.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -15,7 +13,6 @@ final class SessionProtocol {
     static final String PATH = "/session";
     static final String CHAT_METHOD = "chat.Chat/BidStream";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CALL_HEAD = "{\"call\":";
 
     /** One frame from the gateway. */
@@ -118,13 +115,8 @@ final class SessionProtocol {
     }
 
     private static Frame parseJson(String frame) {
-        JsonNode node;
-        try {
-            node = JSON.readTree(frame);
-        } catch (IOException e) {
-            return new Other(frame);
-        }
-        if (node == null || !node.isObject()) {
+        JsonNode node = Protocol.jsonObject(frame);
+        if (node == null) {
             return new Other(frame);
         }
         if (node.size() == 1 && node.path("session").isObject()) {

@@ -43,8 +43,7 @@ final class SessionSocket implements LoopSocket {
         ws.closeHandler(v -> {
             if (!closing) {
                 dropped = true;
-                Short code = ws.closeStatusCode();
-                recorder.failure(code == null ? "dropped (no close frame)" : "closed " + code + " " + ws.closeReason());
+                recorder.failure(LoopSocket.closeFailure(ws));
                 for (int lane = 0; lane < this.calls.size(); lane++) {
                     ended(lane, this.calls.get(lane).abandon());
                 }
