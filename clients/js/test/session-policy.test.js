@@ -20,7 +20,14 @@ function started() {
   return { session, sockets, states };
 }
 
-const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 5));
+/** Turns the event loop (timers of 0 ms included) until `condition` holds; fails after 10,000 turns, whatever the time. */
+async function until(condition) {
+  for (let turn = 0; turn < 10_000; turn++) {
+    if (condition()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.fail(`never came: ${condition}`);
+}
 
 describe("session resume and loss", () => {
   test("a lost connection resumes on a new socket that presents the token, and sends again what the gateway lacks", async () => {
@@ -33,7 +40,7 @@ describe("session resume and loss", () => {
       { call: 1, seq: 1, message: { value: 1 } }, { call: 1, seq: 2, message: { value: 2 } }]);
 
     sockets[0].closed(1006);
-    await nextTurn();
+    await until(() => sockets.length === 2);
     assert.equal(sockets.length, 2);
     assert.match(sockets[1].url, /\/session\?resume=gw-1$/);
     sockets[1].open();
@@ -49,7 +56,7 @@ describe("session resume and loss", () => {
     const { session, sockets, states } = started();
     const call = session.openCall("showcase.Showcase/Count");
     sockets[0].closed(1006);
-    await nextTurn();
+    await until(() => sockets.length === 2);
     sockets[1].open();
     sockets[1].closed(4404, "no session to resume with this token: unknown, over, or another caller's");
     await assert.rejects((async () => { for await (const ignored of call) { /* nothing comes */ } })(),
@@ -64,7 +71,7 @@ describe("session resume and loss", () => {
     sockets[0].frame({ call: 1, seq: 1, credit: 1 });
     sockets[0].frame({ call: 1, seq: 2, message: { index: "0" } });
     sockets[0].closed(1006);
-    await nextTurn();
+    await until(() => sockets.length === 2);
     sockets[1].open();
     sockets[1].frame({ resumed: { lastCall: 1, calls: { 1: { ack: 1 } } } });
     sockets[1].frame({ call: 1, seq: 2, message: { index: "0" } });
@@ -83,7 +90,7 @@ describe("session resume and loss", () => {
     sockets[0].frame({ call: 1, seq: 2, status: { code: "OK", message: "", trailers: {} } });
     assert.equal((await call.status).code, "OK");
     sockets[0].closed(1006); // before the status's acknowledgement went out
-    await nextTurn();
+    await until(() => sockets.length === 2);
     sockets[1].open();
     sockets[1].frame({ resumed: { lastCall: 1, calls: { 1: { ack: 0 } } } });
     sockets[1].frame({ call: 1, seq: 1, credit: 1 });
@@ -103,9 +110,9 @@ describe("session resume and loss", () => {
     sockets[0].open();
     sockets[0].frame(SESSION);
     sockets[0].closed(1006);
-    await nextTurn();
+    await until(() => sockets.length === 2);
     sockets[1].closed(1006);
-    await nextTurn();
+    await until(() => sockets.length === 3);
     sockets[2].open();
     sockets[2].frame({ resumed: { lastCall: 0, calls: {} } });
     sockets[2].closed(1006);
@@ -149,8 +156,8 @@ describe("keepOpen over a session (retryableOnSession)", () => {
       onRetry: (status) => retried.push(status.code),
     });
     sockets[0].frame({ call: 1, seq: 1, status: { code: "UNAVAILABLE", message: "chat unavailable", trailers: {} } });
-    await nextTurn();
     const opens = () => sockets[0].sent.map((f) => JSON.parse(f)).filter((f) => f.open).map((f) => f.call);
+    await until(() => opens().length === 2);
     assert.deepEqual(opens(), [1, 2]);
     sockets[0].frame({ call: 2, seq: 1, credit: 8 });
     sockets[0].frame({ call: 2, seq: 2, status: { code: "OK", message: "", trailers: {} } });
