@@ -254,7 +254,10 @@ const READING = machine("reading", {
 /** What keepOpen needs to know of a call: when it opened and whether it received anything. */
 const health = new WeakMap();
 
-/** Starts keeping `call`'s health for keepOpen; the call updates the record it gets (grpc-ws-session's calls too). */
+/**
+ * Starts keeping `call`'s health for keepOpen; the call updates the record it gets. Exported for
+ * grpc-ws-session's calls only, so not in the typings.
+ */
 export function trackHealth(call) {
   const record = { openedAt: 0, received: 0 };
   health.set(call, record);
@@ -265,6 +268,7 @@ class BridgeCall {
   #state = CallState.CONNECTING;
   #clientHalf = ClientHalf.SENDING;
   #reading = Reading.NOT_STARTED;
+  #health = trackHealth(this);
   /** The status as far as it is known: the status frame's from STATUS_RECEIVED, the whole status once ENDED. */
   #outcome = null;
   /** Ends a call in FAILING or STATUS_RECEIVED whose close does not come; cleared at every move. */
@@ -297,7 +301,6 @@ class BridgeCall {
     this.#opened.catch(() => {}); // observable through `opened`; never an unhandled rejection
     this.#headers = new Promise((resolve) => (this.#headersResolve = resolve));
     this.#status = new Promise((resolve) => (this.#statusResolve = resolve));
-    trackHealth(this);
 
     const onOpen = () => this.#handleOpen();
     const onMessage = (event) => this.#handleFrame(event.data);
@@ -476,7 +479,7 @@ class BridgeCall {
       return;
     }
     this.#moveTo(CallState.OPEN);
-    health.get(this).openedAt = Date.now();
+    this.#health.openedAt = Date.now();
     this.#openedSettle.resolve();
   }
 
@@ -495,7 +498,7 @@ class BridgeCall {
       return;
     }
     if ("message" in frame) {
-      health.get(this).received++;
+      this.#health.received++;
       this.#inbox.push(frame.message);
       this.#wakeReader();
     } else if ("headers" in frame) {
