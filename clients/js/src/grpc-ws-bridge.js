@@ -10,7 +10,8 @@
 const RETRYABLE_CLOSE_CODES = new Set([1001, 1006, 1011, 1013]);
 const BACKOFF_FIRST_MS = 1000;
 const BACKOFF_MAX_MS = 10000;
-const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024;
+/** send()'s default threshold of bufferedAmount (exported for grpc-ws-session, which shares it; not in the typings). */
+export const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024;
 /** How often send() looks at bufferedAmount while it is over the threshold (no drain event exists). */
 const DRAIN_POLL_MS = 4;
 /** How long to wait for the close after a status frame, or after an error on an open socket. */
@@ -251,6 +252,17 @@ const READING = machine("reading", {
   [Reading.DONE]: [],
 });
 
+/**
+ * Resolves once `bufferedAmount()` is below `max`, or is null (nothing left to wait for). Browsers
+ * have no drain event: it looks again every few milliseconds. Exported for grpc-ws-session's sends
+ * only, so not in the typings.
+ */
+export async function waitForRoom(bufferedAmount, max) {
+  for (let amount = bufferedAmount(); amount !== null && amount >= max; amount = bufferedAmount()) {
+    await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+  }
+}
+
 /** What keepOpen needs to know of a call: when it opened and whether it received anything. */
 const health = new WeakMap();
 
@@ -449,19 +461,10 @@ class BridgeCall {
     if (this.#socket.bufferedAmount < this.#maxBuffered) {
       return;
     }
-    // Browsers have no drain event: look again shortly until the socket took the bytes.
-    await new Promise((resolve, reject) => {
-      const poll = () => {
-        if (this.#state === CallState.ENDED) {
-          reject(new CallError(this.#outcome));
-        } else if (this.#socket.bufferedAmount < this.#maxBuffered) {
-          resolve();
-        } else {
-          setTimeout(poll, DRAIN_POLL_MS);
-        }
-      };
-      setTimeout(poll, DRAIN_POLL_MS);
-    });
+    await waitForRoom(() => (this.#state === CallState.ENDED ? null : this.#socket.bufferedAmount), this.#maxBuffered);
+    if (this.#state === CallState.ENDED) {
+      throw new CallError(this.#outcome);
+    }
   }
 
   /** Whether the status frame came or the call ended: nothing more is sent or taken. */

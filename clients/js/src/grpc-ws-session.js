@@ -1,12 +1,10 @@
 // Protocol v2 sessions (docs/protocol.md, "Protocol v2: sessions"): many calls on one WebSocket,
 // credit both ways handled for the application, and automatic resume after a dropped connection
 // with nothing lost or applied twice. Each call looks like grpc-ws-bridge's openCall().
-import { CallError, backoff, bearerProtocols, sessionUrl, trackHealth } from "./grpc-ws-bridge.js";
+import { CallError, DEFAULT_MAX_BUFFERED_BYTES, backoff, bearerProtocols, sessionUrl, trackHealth, waitForRoom } from "./grpc-ws-bridge.js";
 
 const WS_OPEN = 1;
 const DEFAULT_CREDIT = 32;
-const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024;
-const DRAIN_POLL_MS = 4;
 /** Close codes after which a session cannot go on: the gateway ended it, or it is not there any more. */
 const FINAL_CLOSE_CODES = new Set([1001, 1008, 1009, 1011, 4404]);
 /**
@@ -307,10 +305,8 @@ class Session {
   }
 
   /** Resolves once the socket's bufferedAmount is below `max` (or there is no socket to wait for). */
-  async drained(max) {
-    while (this.#socket && this.#socket.readyState === WS_OPEN && this.#socket.bufferedAmount >= max) {
-      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
-    }
+  drained(max) {
+    return waitForRoom(() => (this.#socket?.readyState === WS_OPEN ? this.#socket.bufferedAmount : null), max);
   }
 
   forget(call) {
